@@ -1,0 +1,75 @@
+//! manifest.json: what a bundle is, where it came from, counts, and the blake3 of
+//! every file except itself and the blobs.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: String,
+    pub format_version: u32,
+    pub generator: Generator,
+    pub sources: Vec<SourceInfo>,
+    pub mapping: Option<MappingInfo>,
+    pub counts: BTreeMap<String, u64>,
+    pub files: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Generator {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceInfo {
+    pub file_name: String,
+    pub kind: String,
+    pub size: u64,
+    /// blake3 of the zip file; for a folder, of the sorted list of entry names,
+    /// sizes and content hashes is too costly, so of the sorted `name\tsize\n` lines.
+    pub blake3: String,
+    pub spaces: Vec<SpaceInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpaceInfo {
+    pub key: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MappingInfo {
+    pub file_name: String,
+    pub blake3: String,
+}
+
+impl Manifest {
+    pub fn read(bundle: &std::path::Path) -> Result<Manifest, crate::Error> {
+        let path = bundle.join("manifest.json");
+        let bytes = std::fs::read(&path).map_err(|e| crate::Error::io(&path, e))?;
+        let m: Manifest =
+            serde_json::from_slice(&bytes).map_err(|e| crate::Error::InvalidBundle {
+                path: path.clone(),
+                reason: format!("manifest.json is not valid: {e}"),
+            })?;
+        if m.format != super::FORMAT {
+            return Err(crate::Error::InvalidBundle {
+                path,
+                reason: format!("format is {:?}, not {:?}", m.format, super::FORMAT),
+            });
+        }
+        if m.format_version != super::FORMAT_VERSION {
+            return Err(crate::Error::InvalidBundle {
+                path,
+                reason: format!(
+                    "format version {} is not supported (this build reads {})",
+                    m.format_version,
+                    super::FORMAT_VERSION
+                ),
+            });
+        }
+        Ok(m)
+    }
+}

@@ -1,0 +1,75 @@
+//! Writing bundle files: JSON Lines record files (sorted, one record a line),
+//! owner-only files for secrets, and the manifest's file hashes.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{self, Write};
+use std::path::Path;
+
+use serde::Serialize;
+
+/// Creates a file that only its owner can read or write, from the first byte.
+pub fn create_private(path: &Path) -> io::Result<fs::File> {
+    let mut opts = fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path)
+}
+
+/// Serializes records as JSON Lines (callers pass them sorted).
+pub fn jsonl<T: Serialize>(records: &[T]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for r in records {
+        serde_json::to_writer(&mut out, r).expect("records serialize");
+        out.push(b'\n');
+    }
+    out
+}
+
+/// Writes a bundle file and records its hash for the manifest.
+pub struct FileWriter<'a> {
+    pub root: &'a Path,
+    pub hashes: BTreeMap<String, String>,
+}
+
+impl<'a> FileWriter<'a> {
+    pub fn new(root: &'a Path) -> FileWriter<'a> {
+        FileWriter {
+            root,
+            hashes: BTreeMap::new(),
+        }
+    }
+
+    pub fn write(&mut self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        self.write_with(rel, bytes, false)
+    }
+
+    pub fn write_private(&mut self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        self.write_with(rel, bytes, true)
+    }
+
+    fn write_with(&mut self, rel: &str, bytes: &[u8], private: bool) -> io::Result<()> {
+        let path = self.root.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let mut f = if private {
+            create_private(&path)?
+        } else {
+            fs::File::create(&path)?
+        };
+        f.write_all(bytes)?;
+        self.record(rel, bytes);
+        Ok(())
+    }
+
+    /// Records the hash of a file written by someone else (e.g. in parallel).
+    pub fn record(&mut self, rel: &str, bytes: &[u8]) {
+        self.hashes
+            .insert(rel.to_string(), blake3::hash(bytes).to_hex().to_string());
+    }
+}

@@ -1,0 +1,18 @@
+//! cf2itglue: convert Confluence space exports into a staged bundle for IT Glue.
+//!
+//! The pipeline, one module per stage: [`archive`] → [`read`] → [`model`] →
+//! [`transform`] → [`bundle`] (written by [`stage`]) → upload.
+
+pub mod archive;
+pub mod bundle;
+pub mod cli;
+mod error;
+pub mod model;
+pub mod read;
+pub mod render;
+pub mod report;
+pub mod stage;
+pub mod transform;
+pub mod classify;
+
+pub use error::Error;

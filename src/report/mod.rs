@@ -1,0 +1,50 @@
+//! The report of a run: report.json (every finding, sorted, with a summary by code)
+//! and report.html for a person.
+
+mod html;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::Finding;
+
+pub use html::render as render_html;
+
+#[derive(Debug, Serialize)]
+pub struct Report<'a> {
+    pub summary: BTreeMap<&'static str, usize>,
+    pub findings: &'a [Finding],
+}
+
+/// Sorts findings the way the bundle stores them: code, page, entry, message.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (a.code.as_str(), &a.page, &a.entry, &a.message, &a.detail).cmp(&(
+            b.code.as_str(),
+            &b.page,
+            &b.entry,
+            &b.message,
+            &b.detail,
+        ))
+    });
+}
+
+pub fn summary(findings: &[Finding]) -> BTreeMap<&'static str, usize> {
+    let mut s = BTreeMap::new();
+    for f in findings {
+        *s.entry(f.code.as_str()).or_default() += 1;
+    }
+    s
+}
+
+/// report.json bytes (findings must be sorted).
+pub fn to_json(findings: &[Finding]) -> Vec<u8> {
+    let report = Report {
+        summary: summary(findings),
+        findings,
+    };
+    let mut out = serde_json::to_vec_pretty(&report).expect("report serializes");
+    out.push(b'\n');
+    out
+}

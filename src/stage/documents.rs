@@ -1,0 +1,92 @@
+//! Rendering and writing every planned document (in parallel) and building its
+//! record.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::attachments::Staged;
+use crate::Error;
+use crate::bundle::write::FileWriter;
+use crate::bundle::{Document, DocumentSource};
+use crate::classify::Plan;
+use crate::model::{Finding, Page, PageKind, Space};
+use crate::render::{RenderContext, render_document};
+
+pub fn write(
+    spaces: &[Space],
+    plan: &Plan,
+    staged: &Staged,
+    writer: &mut FileWriter,
+    _findings: &mut [Finding],
+) -> Result<Vec<Document>, Error> {
+    let pages: HashMap<(&str, &str), &Page> = spaces
+        .iter()
+        .flat_map(|s| s.pages.iter().map(move |p| ((s.key.as_str(), p.id.as_str()), p)))
+        .collect();
+    let ctx = RenderContext {
+        targets: &plan.targets,
+        blobs: &staged.map,
+    };
+    let mut owned: HashMap<&str, Vec<String>> = HashMap::new();
+    for a in &staged.records {
+        owned.entry(a.owner.as_str()).or_default().push(a.key.clone());
+    }
+    let root = writer.root.to_path_buf();
+    let results: Vec<Result<(Document, String, String), Error>> = plan
+        .documents
+        .par_iter()
+        .map(|d| {
+            let page = pages[&(d.space.as_str(), d.page_id.as_str())];
+            let blocks = page.body.as_ref().map(|b| b.blocks.as_slice()).unwrap_or(&[]);
+            let rendered = render_document(&d.name, blocks, &ctx);
+            let path = crate::bundle::keys::document_path(&d.space, &d.page_id);
+            let full = root.join(&path);
+            if let Some(parent) = full.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            std::fs::write(&full, rendered.html.as_bytes()).map_err(|e| Error::io(&full, e))?;
+            let hash = blake3::hash(rendered.html.as_bytes()).to_hex().to_string();
+            let mut attachments: Vec<String> = owned.get(d.key.as_str()).cloned().unwrap_or_default();
+            attachments.sort();
+            attachments.dedup();
+            let doc = Document {
+                key: d.key.clone(),
+                org: d.org.clone(),
+                name: d.name.clone(),
+                folder: d.folder.clone(),
+                position: d.position,
+                content: path.clone(),
+                images: rendered.images.into_iter().collect(),
+                attachments,
+                links: rendered.links.into_iter().filter(|l| l != &d.key).collect(),
+                source: DocumentSource {
+                    kind: match page.kind {
+                        PageKind::Page => "page",
+                        PageKind::Blogpost => "blogpost",
+                        PageKind::FolderPage => "folder-page",
+                    }
+                    .into(),
+                    space_key: d.space.clone(),
+                    page_id: d.page_id.clone(),
+                    title: page.title.clone(),
+                    version: page.version,
+                    created: page.created.clone(),
+                    modified: page.modified.clone(),
+                    author: page.author.clone(),
+                    labels: page.labels.clone(),
+                    ancestors: d.ancestors.clone(),
+                    file: page.file.clone(),
+                },
+            };
+            Ok((doc, path, hash))
+        })
+        .collect();
+    let mut docs = Vec::with_capacity(results.len());
+    for r in results {
+        let (doc, path, hash) = r?;
+        writer.hashes.insert(path, hash);
+        docs.push(doc);
+    }
+    Ok(docs)
+}

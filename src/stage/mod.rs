@@ -1,0 +1,225 @@
+//! `convert`: read the exports, transform, classify, and write the bundle into a
+//! temporary folder beside `--out`, renamed into place only when complete.
+
+mod attachments;
+mod documents;
+mod output;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::Error;
+use crate::archive::{Archive, Limits};
+use crate::bundle::manifest::{Generator, SourceInfo, SpaceInfo};
+use crate::bundle::write::{FileWriter, jsonl};
+use crate::bundle::{self, Manifest, Records};
+use crate::classify;
+use crate::model::{Finding, Space};
+use crate::transform;
+
+/// What `convert` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ConvertOptions {
+    pub exports: Vec<PathBuf>,
+    pub out: PathBuf,
+    pub force: bool,
+    pub limits: Limits,
+}
+
+/// What `convert` did.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub pages: usize,
+    pub counts: BTreeMap<String, u64>,
+    pub attachment_bytes: u64,
+    pub findings: BTreeMap<&'static str, usize>,
+    pub warnings: usize,
+    pub errors: usize,
+    pub out: PathBuf,
+}
+
+/// Opens and reads every export. Several exports make several spaces.
+pub fn read_exports(paths: &[PathBuf], limits: Limits) -> Result<Vec<(Archive, Vec<Space>, Vec<Finding>)>, Error> {
+    let mut out = Vec::new();
+    for p in paths {
+        let archive = Archive::open(p, limits)?;
+        let export = crate::read::read(&archive)?;
+        out.push((archive, export.spaces, export.findings));
+    }
+    Ok(out)
+}
+
+/// Runs a whole conversion.
+pub fn convert(opts: &ConvertOptions, progress: &dyn Fn(&str)) -> Result<Summary, Error> {
+    let tmp = output::prepare(&opts.out, opts.force)?;
+    let result = convert_into(opts, &tmp, progress);
+    match result {
+        Ok(summary) => {
+            output::finish(&tmp, &opts.out)?;
+            Ok(summary)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            Err(e)
+        }
+    }
+}
+
+fn convert_into(opts: &ConvertOptions, tmp: &Path, progress: &dyn Fn(&str)) -> Result<Summary, Error> {
+    progress("reading exports");
+    let exports = read_exports(&opts.exports, opts.limits)?;
+    let mut findings = Vec::new();
+    let mut spaces = Vec::new();
+    let mut sources = Vec::new();
+    let mut seen_keys = std::collections::BTreeSet::new();
+    for (archive, s, f) in &exports {
+        let (size, hash) = archive.fingerprint()?;
+        sources.push(SourceInfo {
+            file_name: archive
+                .path()
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default(),
+            kind: archive.kind().as_str().to_string(),
+            size,
+            blake3: hash,
+            spaces: s
+                .iter()
+                .map(|sp| SpaceInfo {
+                    key: sp.key.clone(),
+                    name: sp.name.clone(),
+                })
+                .collect(),
+        });
+        for sp in s {
+            if !seen_keys.insert(sp.key.clone()) {
+                return Err(Error::Unsupported {
+                    path: archive.path().to_path_buf(),
+                    reason: format!("space {} appears in more than one export of this run", sp.key),
+                });
+            }
+        }
+        findings.extend(f.iter().cloned());
+    }
+    // Keep the archives; move the spaces out for transforming.
+    let mut archives = Vec::new();
+    for (archive, s, _) in exports {
+        let first = spaces.len();
+        spaces.extend(s);
+        archives.push((archive, first..spaces.len()));
+    }
+
+    progress("resolving links and attachments");
+    let resolution = transform::resolve(&mut spaces);
+    findings.extend(resolution.findings);
+    findings.extend(transform::extras::apply(&mut spaces, Default::default()));
+
+    let plan = classify::plan(&spaces);
+    findings.extend(plan.findings.iter().cloned());
+
+    progress("storing attachments");
+    let store = bundle::store::BlobStore::new(tmp).map_err(|e| Error::io(tmp, e))?;
+    let staged = attachments::stage(&archives, &spaces, &plan, &resolution.inline, &store, &mut findings)?;
+
+    progress("writing documents");
+    let mut writer = FileWriter::new(tmp);
+    let documents = documents::write(&spaces, &plan, &staged, &mut writer, &mut findings)?;
+
+    let mut records = Records {
+        organizations: plan.organizations.clone(),
+        folders: plan.folders.clone(),
+        documents,
+        attachments: staged.records,
+        ..Records::default()
+    };
+    sort_records(&mut records);
+
+    // Findings name the bundle key of the page they concern.
+    for f in &mut findings {
+        if f.page.is_none()
+            && let (Some(s), Some(p)) = (&f.space_key, &f.page_id)
+        {
+            f.page = plan.targets.get(&(s.clone(), p.clone())).map(|t| match t {
+                classify::PageTarget::Document { key, .. } | classify::PageTarget::Record { key, .. } => key.clone(),
+            });
+            if f.page.is_none() && f.detail.is_none() {
+                f.detail = Some(p.clone());
+            }
+        }
+    }
+    crate::report::sort(&mut findings);
+    findings.dedup();
+
+    let io = |e| Error::io(tmp, e);
+    writer.write("organizations.jsonl", &jsonl(&records.organizations)).map_err(io)?;
+    writer.write("folders.jsonl", &jsonl(&records.folders)).map_err(io)?;
+    writer.write("documents.jsonl", &jsonl(&records.documents)).map_err(io)?;
+    writer.write("attachments.jsonl", &jsonl(&records.attachments)).map_err(io)?;
+    writer.write("flexible_asset_types.jsonl", &jsonl(&records.flexible_asset_types)).map_err(io)?;
+    writer.write("flexible_assets.jsonl", &jsonl(&records.flexible_assets)).map_err(io)?;
+    writer.write("configurations.jsonl", &jsonl(&records.configurations)).map_err(io)?;
+    writer.write("contacts.jsonl", &jsonl(&records.contacts)).map_err(io)?;
+    writer.write_private("passwords.jsonl", &jsonl(&records.passwords)).map_err(io)?;
+    writer.write("related_items.jsonl", &jsonl(&records.related_items)).map_err(io)?;
+
+    let mut counts = BTreeMap::new();
+    counts.insert("organizations".to_string(), records.organizations.len() as u64);
+    counts.insert("folders".to_string(), records.folders.len() as u64);
+    counts.insert("documents".to_string(), records.documents.len() as u64);
+    counts.insert("attachments".to_string(), records.attachments.len() as u64);
+    counts.insert("flexible_asset_types".to_string(), records.flexible_asset_types.len() as u64);
+    counts.insert("flexible_assets".to_string(), records.flexible_assets.len() as u64);
+    counts.insert("configurations".to_string(), records.configurations.len() as u64);
+    counts.insert("contacts".to_string(), records.contacts.len() as u64);
+    counts.insert("passwords".to_string(), records.passwords.len() as u64);
+    counts.insert("related_items".to_string(), records.related_items.len() as u64);
+    counts.insert("blobs".to_string(), staged.blobs as u64);
+    counts.insert("findings".to_string(), findings.len() as u64);
+
+    writer.write("report.json", &crate::report::to_json(&findings)).map_err(io)?;
+    let totals: Vec<(String, u64)> = counts.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    let title = format!("cf2itglue report: {}", spaces.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "));
+    writer
+        .write("report.html", crate::report::render_html(&title, &totals, &findings).as_bytes())
+        .map_err(io)?;
+
+    let manifest = Manifest {
+        format: bundle::FORMAT.into(),
+        format_version: bundle::FORMAT_VERSION,
+        generator: Generator {
+            name: "cf2itglue".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        sources,
+        mapping: None,
+        counts: counts.clone(),
+        files: writer.hashes.clone(),
+    };
+    let mut bytes = serde_json::to_vec_pretty(&manifest).expect("manifest serializes");
+    bytes.push(b'\n');
+    std::fs::write(tmp.join("manifest.json"), bytes).map_err(io)?;
+
+    let summary_findings = crate::report::summary(&findings);
+    Ok(Summary {
+        pages: spaces.iter().map(|s| s.pages.len()).sum(),
+        counts,
+        attachment_bytes: staged.bytes,
+        warnings: findings.iter().filter(|f| f.severity == crate::model::Severity::Warning).count(),
+        errors: findings.iter().filter(|f| f.severity == crate::model::Severity::Error).count(),
+        findings: summary_findings,
+        out: opts.out.clone(),
+    })
+}
+
+fn sort_records(r: &mut Records) {
+    r.organizations.sort_by(|a, b| a.key.cmp(&b.key));
+    r.folders.sort_by(|a, b| a.key.cmp(&b.key));
+    r.documents.sort_by(|a, b| a.key.cmp(&b.key));
+    r.attachments.sort_by(|a, b| a.key.cmp(&b.key));
+    r.flexible_asset_types.sort_by(|a, b| a.key.cmp(&b.key));
+    r.flexible_assets.sort_by(|a, b| a.key.cmp(&b.key));
+    r.configurations.sort_by(|a, b| a.key.cmp(&b.key));
+    r.contacts.sort_by(|a, b| a.key.cmp(&b.key));
+    r.passwords.sort_by(|a, b| a.key.cmp(&b.key));
+    r.related_items.sort();
+}
