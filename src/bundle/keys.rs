@@ -53,6 +53,37 @@ pub fn attachment(space: &str, page_id: &str, attachment_id: &str) -> String {
     )
 }
 
+/// Row `n` (1-based) of the password tables of a page.
+pub fn password(space: &str, page_id: &str, n: usize) -> String {
+    format!("pw/{}/{}/{n}", part(space), part(page_id))
+}
+
+/// Row `n` (1-based) of the contact tables of a page.
+pub fn contact(space: &str, page_id: &str, n: usize) -> String {
+    format!("contact/{}/{}/{n}", part(space), part(page_id))
+}
+
+pub fn flexible_asset(space: &str, page_id: &str) -> String {
+    format!("fa/{}/{}", part(space), part(page_id))
+}
+
+pub fn configuration(space: &str, page_id: &str) -> String {
+    format!("cfg/{}/{}", part(space), part(page_id))
+}
+
+/// A flexible asset type, from its name: lowercase, runs of other characters → `-`.
+pub fn flexible_asset_type(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    format!("fat/{}", part(slug.trim_matches('-')))
+}
+
 /// Path of a document body relative to the bundle root.
 pub fn document_path(space: &str, page_id: &str) -> String {
     format!("documents/{}/{}.html", part(space), part(page_id))

@@ -1,0 +1,237 @@
+//! Password tables → Password records. Each secret cell of the page is replaced in
+//! the model by a reference to its record, so no plaintext secret reaches a
+//! document; rows without a password are left alone. A table is a password table
+//! only when a header cell *is* a password synonym (a cell that mentions the word
+//! is not a header). `key | value` rows whose key is a password synonym are
+//! secrets too. Values are never put into findings or messages.
+
+use super::PageCtx;
+use super::mapping::Columns;
+use super::tables::{self, cell_text, column, header, norm};
+use crate::bundle::{PageSource, Password, keys};
+use crate::model::{Block, Body, Cell, Inline, LinkTarget};
+
+/// Header synonyms for password tables.
+#[derive(Debug, Clone)]
+pub struct PwColumns {
+    pub name: Vec<String>,
+    pub username: Vec<String>,
+    pub password: Vec<String>,
+    pub url: Vec<String>,
+    pub notes: Vec<String>,
+    pub category: Vec<String>,
+}
+
+impl PwColumns {
+    pub fn new(c: Option<&Columns>) -> PwColumns {
+        let c = c.cloned().unwrap_or_default();
+        PwColumns {
+            name: c.name.unwrap_or_else(tables::default_password_name),
+            username: c.username.unwrap_or_else(tables::default_username),
+            password: c.password.unwrap_or_else(tables::default_password),
+            url: c.url.unwrap_or_else(tables::default_url),
+            notes: c.notes.unwrap_or_else(tables::default_notes),
+            category: c.category.unwrap_or_else(tables::default_category),
+        }
+    }
+
+    /// True when a table's header row makes it a password table.
+    pub fn matches(&self, header: &[String]) -> bool {
+        column(header, &self.password).is_some()
+            && (column(header, &self.name).is_some() || column(header, &self.username).is_some())
+    }
+}
+
+/// The readable text that replaces a secret.
+pub fn ref_text(name: &str) -> String {
+    format!("Password: {name} (in IT Glue Passwords)")
+}
+
+fn reference(key: &str, name: &str) -> Vec<Block> {
+    vec![Block::Para(vec![Inline::RecordRef {
+        key: key.to_string(),
+        text: ref_text(name),
+    }])]
+}
+
+/// The URL of a cell: its first external link, else its text.
+fn url_of(c: &Cell) -> Option<String> {
+    let mut links = Vec::new();
+    tables::links_in(&c.blocks, &mut links);
+    links
+        .into_iter()
+        .find_map(|l| match l {
+            LinkTarget::External(u) => Some(u.clone()),
+            _ => None,
+        })
+        .or_else(|| Some(cell_text(c)).filter(|t| !t.is_empty()))
+}
+
+fn opt(s: String) -> Option<String> {
+    Some(s).filter(|s| !s.is_empty())
+}
+
+/// Extracts every password of a body, replacing the secrets in place. `n` numbers
+/// the rows across the page (1-based, rows without a password included).
+pub fn extract(
+    body: &mut Body,
+    page: &PageCtx,
+    cols: &PwColumns,
+    category: Option<&str>,
+    embedded_in: Option<&str>,
+) -> Vec<Password> {
+    let mut out = Vec::new();
+    let mut n = 0;
+    let new = |n: usize, name: String| Password {
+        key: keys::password(page.space, page.page_id, n),
+        org: page.org.to_string(),
+        name,
+        username: None,
+        password: None,
+        url: None,
+        notes: None,
+        category: category.map(str::to_string),
+        embedded_in: embedded_in.map(str::to_string),
+        source: PageSource {
+            space_key: page.space.to_string(),
+            page_id: page.page_id.to_string(),
+        },
+    };
+    tables::for_each_table_mut(&mut body.blocks, &mut |t| {
+        let h = header(t);
+        if cols.matches(&h) {
+            let pw = column(&h, &cols.password).expect("matched");
+            let get = |syn: &[String]| column(&h, syn);
+            let (name_c, user_c, url_c, notes_c, cat_c) =
+                (get(&cols.name), get(&cols.username), get(&cols.url), get(&cols.notes), get(&cols.category));
+            for row in t.rows.iter_mut().skip(1) {
+                n += 1;
+                let text = |c: Option<usize>| c.and_then(|i| row.cells.get(i)).map(cell_text).unwrap_or_default();
+                let Some(secret) = row.cells.get(pw).map(cell_text).filter(|s| !s.is_empty()) else {
+                    continue;
+                };
+                let username = opt(text(user_c));
+                let name = opt(text(name_c))
+                    .or_else(|| username.clone())
+                    .unwrap_or_else(|| format!("{} #{n}", page.title));
+                let mut rec = new(n, name);
+                rec.username = username;
+                rec.password = Some(secret);
+                rec.url = url_c.and_then(|i| row.cells.get(i)).and_then(url_of);
+                rec.notes = opt(text(notes_c));
+                if let Some(c) = opt(text(cat_c)) {
+                    rec.category = Some(c);
+                }
+                row.cells[pw].blocks = reference(&rec.key, &rec.name);
+                out.push(rec);
+            }
+            return;
+        }
+        // key | value rows: a secret row, with username / URL rows of the same table.
+        if t.rows.iter().any(|r| r.cells.len() != 2) {
+            return;
+        }
+        let is = |r: &crate::model::Row, syn: &[String]| column(&[norm(&cell_text(&r.cells[0]))], syn).is_some();
+        let username = t.rows.iter().find(|r| is(r, &cols.username)).map(|r| cell_text(&r.cells[1]));
+        let url = t.rows.iter().find(|r| is(r, &cols.url)).and_then(|r| url_of(&r.cells[1]));
+        let secrets = t.rows.iter().filter(|r| is(r, &cols.password)).count();
+        for row in t.rows.iter_mut() {
+            if !is(row, &cols.password) {
+                continue;
+            }
+            n += 1;
+            let Some(secret) = opt(cell_text(&row.cells[1])) else { continue };
+            let name = if secrets > 1 {
+                format!("{} – {}", page.title, cell_text(&row.cells[0]))
+            } else {
+                page.title.to_string()
+            };
+            let mut rec = new(n, name);
+            rec.username = username.clone().and_then(opt);
+            rec.url = url.clone();
+            rec.password = Some(secret);
+            row.cells[1].blocks = reference(&rec.key, &rec.name);
+            out.push(rec);
+        }
+    });
+    out
+}
+
+/// Replaces any remaining copy of a secret (≥ 6 characters, to avoid touching
+/// ordinary words) in text and code blocks by a reference to its record. Returns
+/// how many copies were replaced.
+pub fn scrub(blocks: &mut [Block], secrets: &[(String, String, String)]) -> usize {
+    let mut count = 0;
+    for b in blocks.iter_mut() {
+        match b {
+            Block::Para(i) | Block::Heading { content: i, .. } => count += scrub_inlines(i, secrets),
+            Block::List { items, .. } => items.iter_mut().for_each(|i| count += scrub(i, secrets)),
+            Block::TaskList(t) => t.iter_mut().for_each(|t| count += scrub(&mut t.body, secrets)),
+            Block::Table(t) => t
+                .rows
+                .iter_mut()
+                .flat_map(|r| r.cells.iter_mut())
+                .for_each(|c| count += scrub(&mut c.blocks, secrets)),
+            Block::Code { text, title, .. } => {
+                for (value, _, name) in secrets {
+                    if text.contains(value.as_str()) {
+                        *text = text.replace(value.as_str(), &format!("[{}]", ref_text(name)));
+                        count += 1;
+                    }
+                    if let Some(t) = title.as_mut().filter(|t| t.contains(value.as_str())) {
+                        *t = t.replace(value.as_str(), "[password]");
+                        count += 1;
+                    }
+                }
+            }
+            Block::Panel { title, body, .. } => {
+                if let Some(t) = title {
+                    count += scrub_inlines(t, secrets);
+                }
+                count += scrub(body, secrets);
+            }
+            Block::Expand { title, body } => {
+                count += scrub_inlines(title, secrets);
+                count += scrub(body, secrets);
+            }
+            Block::Quote(body) | Block::Group(body) => count += scrub(body, secrets),
+            Block::Rule => {}
+        }
+    }
+    count
+}
+
+fn scrub_inlines(inlines: &mut Vec<Inline>, secrets: &[(String, String, String)]) -> usize {
+    let mut count = 0;
+    let mut i = 0;
+    while i < inlines.len() {
+        match &mut inlines[i] {
+            Inline::Text(t) => {
+                if let Some((value, key, name)) = secrets.iter().find(|(v, _, _)| t.contains(v.as_str())) {
+                    let (before, after) = t.split_once(value.as_str()).expect("contains");
+                    let (before, after) = (before.to_string(), after.to_string());
+                    let r = Inline::RecordRef {
+                        key: key.clone(),
+                        text: ref_text(name),
+                    };
+                    inlines.splice(i..=i, [Inline::Text(before), r, Inline::Text(after)]);
+                    count += 1;
+                    i += 2; // re-examine the text after the secret
+                    continue;
+                }
+            }
+            Inline::Styled(_, c) | Inline::Link { content: c, .. } => count += scrub_inlines(c, secrets),
+            Inline::Status { text, .. } => {
+                for (value, _, _) in secrets {
+                    if text.contains(value.as_str()) {
+                        *text = text.replace(value.as_str(), "[password]");
+                        count += 1;
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    count
+}
