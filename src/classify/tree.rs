@@ -119,6 +119,7 @@ fn plan_space(space: &Space, plan: &mut Plan) {
                         format!("page {:?} has no content and no children; not staged", page.title),
                     )
                     .on_page(&space.key, &page.id)
+                    .entry(page.file.clone().unwrap_or_default())
                     .detail(page.id.clone()),
                 );
             }

@@ -25,6 +25,8 @@ pub enum Block {
     },
     List {
         ordered: bool,
+        /// First number of an ordered list (1 unless the source says otherwise).
+        start: u32,
         items: Vec<Vec<Block>>,
     },
     TaskList(Vec<Task>),

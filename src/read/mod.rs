@@ -1,5 +1,6 @@
 //! Readers: an opened archive → the model, with findings. One reader per export kind.
 
+pub mod emoticons;
 pub mod html;
 
 use crate::Error;

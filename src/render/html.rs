@@ -100,9 +100,17 @@ impl Renderer<'_, '_> {
                 self.inlines(content);
                 let _ = writeln!(self.out.html, "</h{level}>");
             }
-            Block::List { ordered, items } => {
+            Block::List {
+                ordered,
+                start,
+                items,
+            } => {
                 let tag = if *ordered { "ol" } else { "ul" };
-                let _ = writeln!(self.out.html, "<{tag}>");
+                if *ordered && *start != 1 {
+                    let _ = writeln!(self.out.html, "<ol start=\"{start}\">");
+                } else {
+                    let _ = writeln!(self.out.html, "<{tag}>");
+                }
                 for item in items {
                     self.push("<li>");
                     self.item(item);

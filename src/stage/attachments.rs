@@ -2,7 +2,7 @@
 //! copied into the blob store (in parallel, one archive reader per worker), and gets
 //! a record whose file name is unique per owner.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -42,7 +42,7 @@ pub fn stage(
     archives: &[(Archive, Range<usize>)],
     spaces: &[Space],
     plan: &Plan,
-    inline: &BTreeSet<(String, String, String)>,
+    refs: &crate::transform::Resolution,
     store: &BlobStore,
     findings: &mut Vec<Finding>,
 ) -> Result<Staged, Error> {
@@ -134,6 +134,19 @@ pub fn stage(
             }
             let key = keys::attachment(job.space, job.page, &job.att.id);
             let id = (job.space.to_string(), job.page.to_string(), job.att.id.clone());
+            if !refs.inline.contains(&id) && !refs.linked.contains(&id) {
+                findings.push(
+                    Finding::new(
+                        Code::AttachmentOrphanKept,
+                        format!(
+                            "attachment {:?} is not shown or linked in any page body; kept as a file of the document",
+                            job.att.file_name
+                        ),
+                    )
+                    .on_page(job.space, job.page)
+                    .entry(job.entry.to_string()),
+                );
+            }
             if hashes.insert(blob.hash.clone()) {
                 staged.bytes += blob.size;
             }
@@ -144,7 +157,7 @@ pub fn stage(
                 media_type: job.att.media_type.clone(),
                 size: blob.size,
                 blake3: blob.hash.clone(),
-                inline: inline.contains(&id),
+                inline: refs.inline.contains(&id),
                 source: AttachmentSource {
                     page_id: job.page.to_string(),
                     attachment_id: job.att.id.clone(),

@@ -111,7 +111,7 @@ fn convert_into(opts: &ConvertOptions, tmp: &Path, progress: &dyn Fn(&str)) -> R
 
     progress("resolving links and attachments");
     let resolution = transform::resolve(&mut spaces);
-    findings.extend(resolution.findings);
+    findings.extend(resolution.findings.iter().cloned());
     findings.extend(transform::extras::apply(&mut spaces, Default::default()));
 
     let plan = classify::plan(&spaces);
@@ -119,7 +119,7 @@ fn convert_into(opts: &ConvertOptions, tmp: &Path, progress: &dyn Fn(&str)) -> R
 
     progress("storing attachments");
     let store = bundle::store::BlobStore::new(tmp).map_err(|e| Error::io(tmp, e))?;
-    let staged = attachments::stage(&archives, &spaces, &plan, &resolution.inline, &store, &mut findings)?;
+    let staged = attachments::stage(&archives, &spaces, &plan, &resolution, &store, &mut findings)?;
 
     progress("writing documents");
     let mut writer = FileWriter::new(tmp);

@@ -20,6 +20,8 @@ pub struct Resolution {
     pub findings: Vec<Finding>,
     /// Attachments shown inline somewhere: (space, page id, attachment id).
     pub inline: BTreeSet<(String, String, String)>,
+    /// Attachments linked to from some body.
+    pub linked: BTreeSet<(String, String, String)>,
 }
 
 /// Lookup tables over all spaces of a run.
@@ -74,6 +76,11 @@ impl<'a> Index<'a> {
             }
         }
         ix
+    }
+
+    fn title(&self, page_id: &str) -> Option<&'a str> {
+        let si = *self.page_space.get(page_id)?;
+        self.spaces[si].page(page_id).map(|p| p.title.as_str())
     }
 
     fn space_of(&self, page_id: &str) -> Option<&'a str> {
@@ -159,7 +166,8 @@ pub fn resolve(spaces: &mut [Space]) -> Resolution {
     let mut res = Resolution::default();
     for space in spaces.iter_mut() {
         let key = space.key.clone();
-        let results: Vec<(Vec<Finding>, BTreeSet<(String, String, String)>)> = space
+        type Refs = BTreeSet<(String, String, String)>;
+        let results: Vec<(Vec<Finding>, Refs, Refs)> = space
             .pages
             .par_iter_mut()
             .map(|page| {
@@ -169,6 +177,7 @@ pub fn resolve(spaces: &mut [Space]) -> Resolution {
                     page: &page.id,
                     findings: Vec::new(),
                     inline: BTreeSet::new(),
+                    linked: BTreeSet::new(),
                 };
                 if let Some(body) = page.body.as_mut() {
                     r.blocks(&mut body.blocks);
@@ -176,12 +185,13 @@ pub fn resolve(spaces: &mut [Space]) -> Resolution {
                 for c in &mut page.comments {
                     r.blocks(&mut c.body);
                 }
-                (r.findings, r.inline)
+                (r.findings, r.inline, r.linked)
             })
             .collect();
-        for (f, i) in results {
+        for (f, i, l) in results {
             res.findings.extend(f);
             res.inline.extend(i);
+            res.linked.extend(l);
         }
     }
     res
@@ -193,6 +203,7 @@ struct PageResolver<'a, 'b> {
     page: &'b str,
     findings: Vec<Finding>,
     inline: BTreeSet<(String, String, String)>,
+    linked: BTreeSet<(String, String, String)>,
 }
 
 impl PageResolver<'_, '_> {
@@ -239,7 +250,18 @@ impl PageResolver<'_, '_> {
                 Inline::Link { target, content } => {
                     self.inlines(content);
                     let text = Inline::plain_text(content);
+                    let url = match &*target {
+                        LinkTarget::External(u) => Some(u.clone()),
+                        _ => None,
+                    };
                     *target = self.link(std::mem::replace(target, LinkTarget::Dead), &text);
+                    // A bare old-wiki URL as link text reads better as the page's title.
+                    if let (Some(url), LinkTarget::Resolved { page_id, .. }) = (url, &*target)
+                        && text.trim() == url
+                        && let Some(title) = self.ix.title(page_id)
+                    {
+                        *content = vec![Inline::Text(title.to_string())];
+                    }
                 }
                 Inline::Image { target, alt, .. } => {
                     *target = self.image(std::mem::replace(target, ImageTarget::Missing), alt);
@@ -263,7 +285,10 @@ impl PageResolver<'_, '_> {
                 }
             },
             LinkTarget::Attachment(att) => match self.ix.attachment(&att, self.space, self.page) {
-                Some((space, page_id, attachment_id)) => LinkTarget::ResolvedAttachment { space, page_id, attachment_id },
+                Some((space, page_id, attachment_id)) => {
+                    self.linked.insert((space.clone(), page_id.clone(), attachment_id.clone()));
+                    LinkTarget::ResolvedAttachment { space, page_id, attachment_id }
+                }
                 None => {
                     let name = att.file_name.clone().or(att.entry.clone()).unwrap_or_default();
                     self.finding(Code::AttachmentMissing, format!("linked attachment {name:?} is not in the export"), att.entry.clone());

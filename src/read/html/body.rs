@@ -108,7 +108,17 @@ impl<'a> BodyConverter<'a> {
                     content,
                 });
             }
-            "ul" | "ol" => out.push(self.list(el, name == "ol")),
+            "ul" | "ol" => {
+                let mut list = self.list(el, name == "ol");
+                if let Block::List { start, .. } = &mut list {
+                    *start = el
+                        .value()
+                        .attr("start")
+                        .and_then(|s| s.trim().parse().ok())
+                        .unwrap_or(1);
+                }
+                out.push(list)
+            }
             "dl" => out.push(self.list(el, false)),
             "table" => out.push(Block::Table(self.table(el))),
             "pre" => out.push(Block::Code {
@@ -142,7 +152,11 @@ impl<'a> BodyConverter<'a> {
                 }
             }
         }
-        Block::List { ordered, items }
+        Block::List {
+            ordered,
+            start: 1,
+            items,
+        }
     }
 
     pub fn tasks(&mut self, el: ElementRef) -> Block {
@@ -341,11 +355,16 @@ impl<'a> BodyConverter<'a> {
     fn image(&mut self, el: ElementRef, out: &mut Vec<Inline>) {
         let v = el.value();
         if has_class(el, "emoticon") {
-            let text = v
-                .attr("data-emoji-fallback")
-                .or(v.attr("alt"))
-                .unwrap_or("")
-                .to_string();
+            let name = v.attr("data-emoticon-name").map(str::to_string).or_else(|| {
+                el.value()
+                    .classes()
+                    .find_map(|c| c.strip_prefix("emoticon-").map(str::to_string))
+            });
+            let text = crate::read::emoticons::text(
+                v.attr("data-emoji-fallback"),
+                name.as_deref(),
+                v.attr("data-emoji-shortname").or(v.attr("alt")),
+            );
             out.push(Inline::Text(text));
             return;
         }

@@ -86,12 +86,6 @@ pub fn parse(html: &str, space: &str, page_id: &str) -> PageFile {
             page.comments = comments(section, &mut conv);
         }
     }
-    for label in doc.select(&sel(".labels-content a, ul.label-list a, a.aui-label-split-main")) {
-        let l = text_of(label);
-        if !l.is_empty() && !page.labels.contains(&l) {
-            page.labels.push(l);
-        }
-    }
     page.findings = conv.findings;
     page.base_urls = conv.base_urls;
     page
