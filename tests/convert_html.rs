@@ -32,9 +32,7 @@ fn bundle_matches_golden_files() {
     let (_t, out) = converted();
     let actual: BTreeMap<_, _> = files(&out)
         .into_iter()
-        .filter(|(n, _)| {
-            n.ends_with(".jsonl") || n.starts_with("documents/") || n == "report.json"
-        })
+        .filter(|(n, _)| n.ends_with(".jsonl") || n.starts_with("documents/") || n == "report.json")
         .filter(|(n, _)| n != "passwords.jsonl")
         .collect();
     golden(&actual, &root().join("tests/golden/acme-html"));
@@ -76,7 +74,14 @@ fn tree_becomes_folders_and_documents_with_titles_from_the_index() {
     assert_eq!(folders["folder/ACME/98322"]["parent"], "folder/ACME/98321");
     assert_eq!(
         docs["doc/ACME/98324"]["source"]["ancestors"],
-        serde_json::json!(["Acme Corp Home", "Infrastructure", "Servers", "Windows Servers", "Domain Controllers", "DC01"])
+        serde_json::json!([
+            "Acme Corp Home",
+            "Infrastructure",
+            "Servers",
+            "Windows Servers",
+            "Domain Controllers",
+            "DC01"
+        ])
     );
     // Sibling order is the index's, not alphabetical: VPN (98312) before Firewalls (98311).
     assert_eq!(docs["doc/ACME/98312"]["position"], 0);
@@ -84,9 +89,15 @@ fn tree_becomes_folders_and_documents_with_titles_from_the_index() {
     // Titles come from the tree, never from file names.
     assert_eq!(docs["doc/ACME/98312"]["name"], "VPN / Remote Access");
     assert_eq!(docs["doc/ACME/98336"]["name"], "Printer Driver's Quirks");
-    assert_eq!(docs["doc/ACME/98311"]["name"], "Firewalls, Switches and APs");
+    assert_eq!(
+        docs["doc/ACME/98311"]["name"],
+        "Firewalls, Switches and APs"
+    );
     assert_eq!(docs["doc/ACME/98354"]["name"], "Zürich Büro Netzwerk");
-    assert_eq!(docs["doc/ACME/98360"]["name"], "Service Accounts & Passwords");
+    assert_eq!(
+        docs["doc/ACME/98360"]["name"],
+        "Service Accounts & Passwords"
+    );
     assert_eq!(docs["doc/ACME/98341"]["name"], "SOP: New User Onboarding");
     // The same title in two branches: unique within the organization.
     assert_eq!(docs["doc/ACME/98330"]["name"], "Backups");
@@ -97,8 +108,14 @@ fn tree_becomes_folders_and_documents_with_titles_from_the_index() {
     // The orphan missing from index.html hangs under its breadcrumb parent.
     assert_eq!(docs["doc/ACME/98313"]["folder"], "folder/ACME/98310");
     let f = findings(&out);
-    assert!(f.iter().any(|f| f["code"] == "page-not-in-tree" && f["page"] == "doc/ACME/98313"));
-    assert!(f.iter().any(|f| f["code"] == "title-duplicate-renamed" && f["page"] == "doc/ACME/98353"));
+    assert!(
+        f.iter()
+            .any(|f| f["code"] == "page-not-in-tree" && f["page"] == "doc/ACME/98313")
+    );
+    assert!(
+        f.iter()
+            .any(|f| f["code"] == "title-duplicate-renamed" && f["page"] == "doc/ACME/98353")
+    );
 }
 
 #[test]
@@ -108,13 +125,16 @@ fn every_page_file_is_accounted_for() {
     let folders = by_key(jsonl(&out, "folders.jsonl"));
     for entry in fs::read_dir(sample()).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().to_string();
-        let Some(stem) = name.strip_suffix(".html") else { continue };
+        let Some(stem) = name.strip_suffix(".html") else {
+            continue;
+        };
         if name == "index.html" {
             continue;
         }
         let id = stem.rsplit('_').next().unwrap();
         assert!(
-            docs.contains_key(&format!("doc/ACME/{id}")) || folders.contains_key(&format!("folder/ACME/{id}")),
+            docs.contains_key(&format!("doc/ACME/{id}"))
+                || folders.contains_key(&format!("folder/ACME/{id}")),
             "{name} became neither a document nor a folder"
         );
     }
@@ -147,13 +167,26 @@ fn attachments_are_resolved_by_page_and_deduplicated_by_content() {
     // The listed-but-missing attachment has no record, and findings say so.
     assert!(!atts.contains_key("att/ACME/98342/99021"));
     let f = findings(&out);
-    assert!(f.iter().any(|f| f["code"] == "attachment-missing" && f["entry"] == "attachments/98342/99021.png"));
-    assert!(f.iter().any(|f| f["code"] == "image-missing" && f["page"] == "doc/ACME/98342"));
-    assert!(f.iter().any(|f| f["code"] == "attachment-orphan-kept" && f["entry"] == "attachments/98323/99030.pdf"));
+    assert!(
+        f.iter()
+            .any(|f| f["code"] == "attachment-missing"
+                && f["entry"] == "attachments/98342/99021.png")
+    );
+    assert!(
+        f.iter()
+            .any(|f| f["code"] == "image-missing" && f["page"] == "doc/ACME/98342")
+    );
+    assert!(
+        f.iter().any(|f| f["code"] == "attachment-orphan-kept"
+            && f["entry"] == "attachments/98323/99030.pdf")
+    );
     // The ?width= image points at its blob, query dropped.
     let html = doc_html(&out, "98341");
     let h = a["blake3"].as_str().unwrap();
-    assert!(html.contains(&format!("src=\"../../blobs/{}/{h}\" data-cf2itglue-blob=\"{h}\"", &h[..2])));
+    assert!(html.contains(&format!(
+        "src=\"../../blobs/{}/{h}\" data-cf2itglue-blob=\"{h}\"",
+        &h[..2]
+    )));
     assert!(!html.contains("?width="));
     // The missing image keeps a visible placeholder.
     assert!(doc_html(&out, "98342").contains("[missing image: veeam-restore-wizard.png]"));
@@ -165,20 +198,30 @@ fn links_resolve_to_documents_or_are_reported() {
     let docs = by_key(jsonl(&out, "documents.jsonl"));
     // A relative link by file name, and a cross-page anchor.
     let fw = doc_html(&out, "98311");
-    assert!(fw.contains("href=\"../ACME/98310.html#NetworkOverview-VLANs\" data-cf2itglue-doc=\"doc/ACME/98310\""));
+    assert!(fw.contains(
+        "href=\"../ACME/98310.html#NetworkOverview-VLANs\" data-cf2itglue-doc=\"doc/ACME/98310\""
+    ));
     // An absolute old-wiki URL to a page in the export resolves like a relative link.
     let backups = doc_html(&out, "98330");
     assert!(backups.contains("data-cf2itglue-doc=\"doc/ACME/98326\""));
-    assert!(!backups.contains("href=\"https://acme-msp.atlassian.net/wiki"), "no link to the old wiki remains");
-    assert!(backups.contains(">Hyper-V Host HV01</a>"), "a bare URL as link text becomes the title");
+    assert!(
+        !backups.contains("href=\"https://acme-msp.atlassian.net/wiki"),
+        "no link to the old wiki remains"
+    );
+    assert!(
+        backups.contains(">Hyper-V Host HV01</a>"),
+        "a bare URL as link text becomes the title"
+    );
     // Root-relative /wiki/ link.
     assert!(doc_html(&out, "98312").contains("data-cf2itglue-doc=\"doc/ACME/98310\""));
     let links = docs["doc/ACME/98330"]["links"].as_array().unwrap();
     assert!(links.contains(&Value::from("doc/ACME/98326")));
     let f = findings(&out);
-    assert!(f.iter().any(|f| f["code"] == "link-to-old-wiki" && f["page"] == "doc/ACME/98330"
+    assert!(f.iter().any(|f| f["code"] == "link-to-old-wiki"
+        && f["page"] == "doc/ACME/98330"
         && f["detail"].as_str().unwrap().contains("/pages/98777/")));
-    assert!(f.iter().any(|f| f["code"] == "link-unresolved" && f["page"] == "doc/ACME/98360"
+    assert!(f.iter().any(|f| f["code"] == "link-unresolved"
+        && f["page"] == "doc/ACME/98360"
         && f["detail"] == "Old-Runbook_98999.html"));
     // The dead link keeps its text, not its target.
     let pw = doc_html(&out, "98360");
@@ -188,7 +231,16 @@ fn links_resolve_to_documents_or_are_reported() {
     // No document anywhere links to the old wiki or keeps Confluence chrome.
     for (name, bytes) in files(&out.join("documents")) {
         let s = String::from_utf8(bytes).unwrap();
-        for bad in ["href=\"https://acme-msp.atlassian.net/wiki", "href=\"/wiki/", "breadcrumb", "Document generated by Confluence", "title-heading", "page-metadata", "<script", "<style"] {
+        for bad in [
+            "href=\"https://acme-msp.atlassian.net/wiki",
+            "href=\"/wiki/",
+            "breadcrumb",
+            "Document generated by Confluence",
+            "title-heading",
+            "page-metadata",
+            "<script",
+            "<style",
+        ] {
             assert!(!s.contains(bad), "{name} contains {bad:?}");
         }
     }
@@ -202,11 +254,17 @@ fn rendered_macros_become_clean_html() {
         .map(|b| String::from_utf8(b).unwrap())
         .collect();
     // Code block: language kept, content escaped and byte-exact (leading spaces, < > &).
-    assert!(all.contains("<pre><code class=\"language-powershell\">"), "code block");
+    assert!(
+        all.contains("<pre><code class=\"language-powershell\">"),
+        "code block"
+    );
     assert!(all.contains("&lt;") && all.contains("&amp;"));
     // Panels become styled blocks with a title.
     assert!(all.contains("border-left:4px solid #0052cc"), "info panel");
-    assert!(all.contains("border-left:4px solid #de350b"), "warning panel");
+    assert!(
+        all.contains("border-left:4px solid #de350b"),
+        "warning panel"
+    );
     // Status lozenge → text badge; Jira → plain link; TOC → list of anchors.
     assert!(all.contains("IN PROGRESS</span>"));
     assert!(all.contains("<a href=\"https://acme-msp.atlassian.net/browse/OPS-42\">OPS-42</a>"));
@@ -221,7 +279,8 @@ fn rendered_macros_become_clean_html() {
     let f = findings(&out);
     for family in ["toc", "expand", "children", "jira"] {
         assert!(
-            f.iter().any(|f| f["code"] == "macro-converted" && f["message"].as_str().unwrap().starts_with(family)),
+            f.iter().any(|f| f["code"] == "macro-converted"
+                && f["message"].as_str().unwrap().starts_with(family)),
             "no macro-converted finding for {family}"
         );
     }
@@ -239,7 +298,11 @@ fn check_passes_then_names_a_changed_file() {
     fs::write(&doc, bytes).unwrap();
     let bad = run(&["check", out.to_str().unwrap()]);
     assert_eq!(bad.status.code(), Some(4));
-    assert!(stderr(&bad).contains("documents/ACME/98341.html"), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("documents/ACME/98341.html"),
+        "{}",
+        stderr(&bad)
+    );
 }
 
 #[test]
@@ -266,7 +329,10 @@ fn passwords_file_is_owner_only() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(out.join("passwords.jsonl")).unwrap().permissions().mode();
+        let mode = fs::metadata(out.join("passwords.jsonl"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
 }
@@ -277,7 +343,12 @@ fn refuses_a_non_empty_out_without_force() {
     let out = tmp.path().join("b");
     fs::create_dir(&out).unwrap();
     fs::write(out.join("keep.txt"), "mine").unwrap();
-    let o = run(&["convert", sample().to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = run(&[
+        "convert",
+        sample().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("--force"));
     assert_eq!(fs::read_to_string(out.join("keep.txt")).unwrap(), "mine");

@@ -310,7 +310,10 @@ fn open_zip(
             }
         };
         if meta.is_symlink() {
-            findings.push(rejected(&raw, "symbolic link entries are not followed".into()));
+            findings.push(rejected(
+                &raw,
+                "symbolic link entries are not followed".into(),
+            ));
             continue;
         }
         if meta.encrypted() {
@@ -349,7 +352,10 @@ fn list_dir(
 ) -> Result<BTreeMap<String, Entry>, Error> {
     let mut all = BTreeMap::new();
     let mut total = 0u64;
-    for item in walkdir::WalkDir::new(path).follow_links(false).sort_by_file_name() {
+    for item in walkdir::WalkDir::new(path)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
         let item = item.map_err(|e| Error::BadArchive {
             path: path.to_path_buf(),
             reason: format!("cannot list the folder: {e}"),

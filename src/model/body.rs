@@ -198,7 +198,10 @@ pub enum PageRef {
     /// By a file name of the HTML export (resolved literally, then percent-decoded).
     File(String),
     /// By title and optional space key (storage format, `/display/KEY/Title` URLs).
-    Title { space: Option<String>, title: String },
+    Title {
+        space: Option<String>,
+        title: String,
+    },
 }
 
 /// How a source names an attachment.

@@ -52,7 +52,10 @@ mod tests {
     #[test]
     fn fallbacks() {
         assert_eq!(super::text(Some("⚠️"), Some("blue-star"), None), "⚠️");
-        assert_eq!(super::text(Some(":check_mark:"), Some("tick"), None), "\u{2705}");
+        assert_eq!(
+            super::text(Some(":check_mark:"), Some("tick"), None),
+            "\u{2705}"
+        );
         assert_eq!(super::text(None, Some("odd"), Some(":odd:")), ":odd:");
     }
 }

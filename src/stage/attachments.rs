@@ -59,7 +59,9 @@ pub fn stage(
             for page in &space.pages {
                 let owner = match plan.targets.get(&(space.key.clone(), page.id.clone())) {
                     Some(PageTarget::Document { key, .. }) => key.clone(),
-                    Some(PageTarget::Record { key, .. }) if !key.starts_with("folder/") => key.clone(),
+                    Some(PageTarget::Record { key, .. }) if !key.starts_with("folder/") => {
+                        key.clone()
+                    }
                     _ => continue,
                 };
                 for att in &page.attachments {
@@ -102,7 +104,10 @@ pub fn stage(
                     findings.push(
                         Finding::new(
                             Code::AttachmentMissing,
-                            format!("attachment {:?} cannot be read from the export: {e}", job.att.file_name),
+                            format!(
+                                "attachment {:?} cannot be read from the export: {e}",
+                                job.att.file_name
+                            ),
                         )
                         .on_page(job.space, job.page)
                         .entry(job.entry.to_string()),
@@ -133,7 +138,11 @@ pub fn stage(
                 );
             }
             let key = keys::attachment(job.space, job.page, &job.att.id);
-            let id = (job.space.to_string(), job.page.to_string(), job.att.id.clone());
+            let id = (
+                job.space.to_string(),
+                job.page.to_string(),
+                job.att.id.clone(),
+            );
             if !refs.inline.contains(&id) && !refs.linked.contains(&id) {
                 findings.push(
                     Finding::new(

@@ -62,8 +62,11 @@ pub fn apply(spaces: &mut [Space], opts: Extras) -> Vec<Finding> {
                 body.blocks.push(Block::Quote(blocks));
             }
             findings.push(
-                Finding::new(Code::CommentsAppended, "page comments appended to the document")
-                    .on_page(&space.key, &page.id),
+                Finding::new(
+                    Code::CommentsAppended,
+                    "page comments appended to the document",
+                )
+                .on_page(&space.key, &page.id),
             );
         }
     }

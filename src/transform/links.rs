@@ -102,9 +102,8 @@ impl<'a> Index<'a> {
                     self.files.get(&d).copied()
                 })
                 .or_else(|| {
-                    crate::read::html::page_id_from_file(f).and_then(|id| {
-                        self.page_space.get_key_value(id.as_str()).map(|(k, _)| *k)
-                    })
+                    crate::read::html::page_id_from_file(f)
+                        .and_then(|id| self.page_space.get_key_value(id.as_str()).map(|(k, _)| *k))
                 }),
             PageRef::Title { space, title } => {
                 let sk = space.as_deref().unwrap_or(here_space).to_lowercase();
@@ -118,15 +117,20 @@ impl<'a> Index<'a> {
     fn page_id_hint(&self, r: &PageRef) -> Option<String> {
         match r {
             PageRef::Id(id) => Some(id.clone()),
-            PageRef::File(f) => crate::read::html::page_id_from_file(
-                &percent_decode_str(f).decode_utf8_lossy(),
-            ),
+            PageRef::File(f) => {
+                crate::read::html::page_id_from_file(&percent_decode_str(f).decode_utf8_lossy())
+            }
             PageRef::Title { .. } => None,
         }
     }
 
     /// An attachment reference on page `here` → (space, page, attachment id).
-    fn attachment(&self, r: &AttachmentRef, here_space: &str, here: &str) -> Option<(String, String, String)> {
+    fn attachment(
+        &self,
+        r: &AttachmentRef,
+        here_space: &str,
+        here: &str,
+    ) -> Option<(String, String, String)> {
         let (space, page) = match &r.page {
             Some(p) => self.page(p, here_space)?,
             None => (here_space.to_string(), here.to_string()),
@@ -136,7 +140,9 @@ impl<'a> Index<'a> {
             (Some(id), _) if atts.iter().any(|(a, _)| a == id) => Some(id.clone()),
             (_, Some(name)) => {
                 let n = name.to_lowercase();
-                atts.iter().find(|(_, f)| *f == n).map(|(a, _)| a.to_string())
+                atts.iter()
+                    .find(|(_, f)| *f == n)
+                    .map(|(a, _)| a.to_string())
             }
             _ => None,
         }?;
@@ -274,64 +280,129 @@ impl PageResolver<'_, '_> {
     fn link(&mut self, target: LinkTarget, text: &str) -> LinkTarget {
         match target {
             LinkTarget::Page { page, anchor } => match self.ix.page(&page, self.space) {
-                Some((space, page_id)) => LinkTarget::Resolved { space, page_id, anchor },
+                Some((space, page_id)) => LinkTarget::Resolved {
+                    space,
+                    page_id,
+                    anchor,
+                },
                 None => {
-                    let why = match self.ix.page_id_hint(&page).and_then(|id| self.ix.missing.get(id.as_str()).map(|t| t.to_string())) {
-                        Some(title) => format!("links to page {title:?}, which is not in the export"),
+                    let why = match self
+                        .ix
+                        .page_id_hint(&page)
+                        .and_then(|id| self.ix.missing.get(id.as_str()).map(|t| t.to_string()))
+                    {
+                        Some(title) => {
+                            format!("links to page {title:?}, which is not in the export")
+                        }
                         None => "links to a page that is not in the export".to_string(),
                     };
-                    self.finding(Code::LinkUnresolved, format!("link {text:?} {why}"), Some(describe(&page)));
+                    self.finding(
+                        Code::LinkUnresolved,
+                        format!("link {text:?} {why}"),
+                        Some(describe(&page)),
+                    );
                     LinkTarget::Dead
                 }
             },
             LinkTarget::Attachment(att) => match self.ix.attachment(&att, self.space, self.page) {
                 Some((space, page_id, attachment_id)) => {
-                    self.linked.insert((space.clone(), page_id.clone(), attachment_id.clone()));
-                    LinkTarget::ResolvedAttachment { space, page_id, attachment_id }
+                    self.linked
+                        .insert((space.clone(), page_id.clone(), attachment_id.clone()));
+                    LinkTarget::ResolvedAttachment {
+                        space,
+                        page_id,
+                        attachment_id,
+                    }
                 }
                 None => {
-                    let name = att.file_name.clone().or(att.entry.clone()).unwrap_or_default();
-                    self.finding(Code::AttachmentMissing, format!("linked attachment {name:?} is not in the export"), att.entry.clone());
+                    let name = att
+                        .file_name
+                        .clone()
+                        .or(att.entry.clone())
+                        .unwrap_or_default();
+                    self.finding(
+                        Code::AttachmentMissing,
+                        format!("linked attachment {name:?} is not in the export"),
+                        att.entry.clone(),
+                    );
                     LinkTarget::Dead
                 }
             },
-            LinkTarget::External(url) | LinkTarget::OldWiki(url) => match wiki_url::parse(&url, &self.ix.base_urls) {
-                None if is_absolute(&url) => LinkTarget::External(url),
-                None => {
-                    self.finding(Code::LinkUnresolved, format!("link {text:?} has a relative target that is not part of the export"), Some(url));
-                    LinkTarget::Dead
+            LinkTarget::External(url) | LinkTarget::OldWiki(url) => {
+                match wiki_url::parse(&url, &self.ix.base_urls) {
+                    None if is_absolute(&url) => LinkTarget::External(url),
+                    None => {
+                        self.finding(
+                            Code::LinkUnresolved,
+                            format!(
+                                "link {text:?} has a relative target that is not part of the export"
+                            ),
+                            Some(url),
+                        );
+                        LinkTarget::Dead
+                    }
+                    Some(w) => self.wiki_link(w, url, text),
                 }
-                Some(w) => self.wiki_link(w, url, text),
-            },
+            }
             other => other,
         }
     }
 
     fn wiki_link(&mut self, w: WikiRef, url: String, text: &str) -> LinkTarget {
         let resolved = match &w {
-            WikiRef::PageId(id, anchor) => self
-                .ix
-                .page(&PageRef::Id(id.clone()), self.space)
-                .map(|(space, page_id)| LinkTarget::Resolved { space, page_id, anchor: anchor.clone() }),
+            WikiRef::PageId(id, anchor) => {
+                self.ix
+                    .page(&PageRef::Id(id.clone()), self.space)
+                    .map(|(space, page_id)| LinkTarget::Resolved {
+                        space,
+                        page_id,
+                        anchor: anchor.clone(),
+                    })
+            }
             WikiRef::PageTitle { space, title } => self
                 .ix
-                .page(&PageRef::Title { space: Some(space.clone()), title: title.clone() }, self.space)
-                .map(|(space, page_id)| LinkTarget::Resolved { space, page_id, anchor: None }),
+                .page(
+                    &PageRef::Title {
+                        space: Some(space.clone()),
+                        title: title.clone(),
+                    },
+                    self.space,
+                )
+                .map(|(space, page_id)| LinkTarget::Resolved {
+                    space,
+                    page_id,
+                    anchor: None,
+                }),
             WikiRef::SpaceHome(key) => self
                 .ix
                 .spaces
                 .iter()
                 .find(|s| s.key.eq_ignore_ascii_case(key))
                 .and_then(|s| s.home.clone().map(|h| (s.key.clone(), h)))
-                .map(|(space, page_id)| LinkTarget::Resolved { space, page_id, anchor: None }),
+                .map(|(space, page_id)| LinkTarget::Resolved {
+                    space,
+                    page_id,
+                    anchor: None,
+                }),
             WikiRef::Attachment { page_id, file_name } => self
                 .ix
                 .attachment(
-                    &AttachmentRef { page: Some(PageRef::Id(page_id.clone())), attachment_id: None, file_name: Some(file_name.clone()), entry: None },
+                    &AttachmentRef {
+                        page: Some(PageRef::Id(page_id.clone())),
+                        attachment_id: None,
+                        file_name: Some(file_name.clone()),
+                        entry: None,
+                    },
                     self.space,
                     self.page,
                 )
-                .map(|(space, page_id, attachment_id)| LinkTarget::ResolvedAttachment { space, page_id, attachment_id }),
+                .map(
+                    |(space, page_id, attachment_id)| LinkTarget::ResolvedAttachment {
+                        space,
+                        page_id,
+                        attachment_id,
+                    },
+                ),
             WikiRef::Other => None,
         };
         resolved.unwrap_or_else(|| {
@@ -355,7 +426,11 @@ impl PageResolver<'_, '_> {
                     entry: Some(url),
                 },
                 Some(_) => {
-                    self.finding(Code::LinkToOldWiki, "image is served by the old wiki and is not in the export".into(), Some(url));
+                    self.finding(
+                        Code::LinkToOldWiki,
+                        "image is served by the old wiki and is not in the export".into(),
+                        Some(url),
+                    );
                     return ImageTarget::Missing;
                 }
                 None => return ImageTarget::Url(url),
@@ -365,11 +440,24 @@ impl PageResolver<'_, '_> {
         match self.ix.attachment(&att, self.space, self.page) {
             Some(r) => {
                 self.inline.insert(r.clone());
-                ImageTarget::Resolved { space: r.0, page_id: r.1, attachment_id: r.2 }
+                ImageTarget::Resolved {
+                    space: r.0,
+                    page_id: r.1,
+                    attachment_id: r.2,
+                }
             }
             None => {
-                let name = att.file_name.clone().or(alt.clone()).or(att.entry.clone()).unwrap_or_default();
-                self.finding(Code::ImageMissing, format!("image {name:?} is not in the export"), att.entry.clone());
+                let name = att
+                    .file_name
+                    .clone()
+                    .or(alt.clone())
+                    .or(att.entry.clone())
+                    .unwrap_or_default();
+                self.finding(
+                    Code::ImageMissing,
+                    format!("image {name:?} is not in the export"),
+                    att.entry.clone(),
+                );
                 ImageTarget::Missing
             }
         }
@@ -379,7 +467,12 @@ impl PageResolver<'_, '_> {
 /// True for URLs with a scheme (`https:`, `mailto:`, ...).
 fn is_absolute(url: &str) -> bool {
     match url.find(':') {
-        Some(i) => i > 0 && url[..i].chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)),
+        Some(i) => {
+            i > 0
+                && url[..i]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        }
         None => false,
     }
 }

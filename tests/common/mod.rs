@@ -53,7 +53,12 @@ pub fn zip_dir(dir: &Path, top: Option<&str>, dest: &Path) {
         .collect();
     entries.sort_by(|a, b| a.path().cmp(b.path()));
     for e in entries {
-        let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = e
+            .path()
+            .strip_prefix(dir)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         let name = match top {
             Some(t) => format!("{t}/{rel}"),
             None => rel,
@@ -71,7 +76,12 @@ pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             (rel, fs::read(e.path()).unwrap())
         })
         .collect()
@@ -119,7 +129,10 @@ pub fn golden(actual: &BTreeMap<String, Vec<u8>>, golden_dir: &Path) {
     let expected = files(golden_dir);
     let names_a: Vec<_> = actual.keys().collect();
     let names_e: Vec<_> = expected.keys().collect();
-    assert_eq!(names_a, names_e, "golden file set differs (UPDATE_GOLDEN=1 to accept)");
+    assert_eq!(
+        names_a, names_e,
+        "golden file set differs (UPDATE_GOLDEN=1 to accept)"
+    );
     for (name, bytes) in actual {
         assert!(
             &expected[name] == bytes,

@@ -30,11 +30,37 @@ const UNSAFE: &[&str] = &[
     "button", "select", "textarea", "base", "link", "meta",
 ];
 /// Elements dropped silently: presentation only.
-const SILENT: &[&str] = &["style", "noscript", "template", "colgroup", "col", "head", "title"];
+const SILENT: &[&str] = &[
+    "style", "noscript", "template", "colgroup", "col", "head", "title",
+];
 const BLOCKS: &[&str] = &[
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "pre", "blockquote",
-    "hr", "div", "section", "article", "header", "footer", "nav", "aside", "figure", "details",
-    "main", "center", "address", "fieldset",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "dl",
+    "table",
+    "pre",
+    "blockquote",
+    "hr",
+    "div",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "figure",
+    "details",
+    "main",
+    "center",
+    "address",
+    "fieldset",
 ];
 
 pub fn has_class(el: ElementRef, class: &str) -> bool {
@@ -312,7 +338,10 @@ impl<'a> BodyConverter<'a> {
             out.extend(self.inlines(el));
             return;
         }
-        if let Some(name) = v.attr("name").or(v.attr("id")).filter(|_| v.attr("href").is_none())
+        if let Some(name) = v
+            .attr("name")
+            .or(v.attr("id"))
+            .filter(|_| v.attr("href").is_none())
         {
             out.push(Inline::Anchor(name.to_string()));
         }
@@ -327,13 +356,17 @@ impl<'a> BodyConverter<'a> {
         {
             self.finding(
                 Code::UnsafeContentRemoved,
-                format!("removed a link target using {}", &lower[..lower.find(':').unwrap_or(0) + 1]),
+                format!(
+                    "removed a link target using {}",
+                    &lower[..lower.find(':').unwrap_or(0) + 1]
+                ),
             );
             out.extend(self.inlines(el));
             return;
         }
         if let Some(base) = v.attr("data-base-url") {
-            self.base_urls.insert(base.trim_end_matches('/').to_string());
+            self.base_urls
+                .insert(base.trim_end_matches('/').to_string());
         }
         let mut target = classify_href(href);
         if let LinkTarget::Attachment(att) = &mut target {
@@ -342,7 +375,9 @@ impl<'a> BodyConverter<'a> {
                 .map(str::to_string);
         }
         let mut content = self.inlines(el);
-        if content.iter().all(Inline::is_blank) && !content.iter().any(|i| matches!(i, Inline::Image { .. })) {
+        if content.iter().all(Inline::is_blank)
+            && !content.iter().any(|i| matches!(i, Inline::Image { .. }))
+        {
             let text = v
                 .attr("data-linked-resource-default-alias")
                 .unwrap_or(href)
@@ -355,11 +390,14 @@ impl<'a> BodyConverter<'a> {
     fn image(&mut self, el: ElementRef, out: &mut Vec<Inline>) {
         let v = el.value();
         if has_class(el, "emoticon") {
-            let name = v.attr("data-emoticon-name").map(str::to_string).or_else(|| {
-                el.value()
-                    .classes()
-                    .find_map(|c| c.strip_prefix("emoticon-").map(str::to_string))
-            });
+            let name = v
+                .attr("data-emoticon-name")
+                .map(str::to_string)
+                .or_else(|| {
+                    el.value()
+                        .classes()
+                        .find_map(|c| c.strip_prefix("emoticon-").map(str::to_string))
+                });
             let text = crate::read::emoticons::text(
                 v.attr("data-emoji-fallback"),
                 name.as_deref(),
@@ -368,15 +406,22 @@ impl<'a> BodyConverter<'a> {
             out.push(Inline::Text(text));
             return;
         }
-        let src = v.attr("data-image-src").or(v.attr("src")).unwrap_or("").trim();
+        let src = v
+            .attr("data-image-src")
+            .or(v.attr("src"))
+            .unwrap_or("")
+            .trim();
         if src.starts_with("images/") || src.is_empty() {
             // Confluence's own icons (bullets, expand arrows, content-type icons).
             return;
         }
         if let Some(base) = v.attr("data-base-url") {
-            self.base_urls.insert(base.trim_end_matches('/').to_string());
+            self.base_urls
+                .insert(base.trim_end_matches('/').to_string());
         }
-        let alias = v.attr("data-linked-resource-default-alias").map(str::to_string);
+        let alias = v
+            .attr("data-linked-resource-default-alias")
+            .map(str::to_string);
         let alt = alias
             .clone()
             .or_else(|| v.attr("alt").map(str::to_string))
@@ -388,7 +433,10 @@ impl<'a> BodyConverter<'a> {
         } else if src.contains(':') || src.starts_with("//") || src.starts_with('/') {
             let lower = src.to_ascii_lowercase();
             if lower.starts_with("javascript:") || lower.starts_with("vbscript:") {
-                self.finding(Code::UnsafeContentRemoved, "removed an image with a script URL");
+                self.finding(
+                    Code::UnsafeContentRemoved,
+                    "removed an image with a script URL",
+                );
                 return;
             }
             ImageTarget::Url(src.to_string())
@@ -410,7 +458,9 @@ pub fn flush(pending: &mut Vec<Inline>, out: &mut Vec<Block>) {
     }
     let inlines = normalize(std::mem::take(pending));
     if !inlines.is_empty() && !inlines.iter().all(Inline::is_blank)
-        || inlines.iter().any(|i| matches!(i, Inline::Image { .. } | Inline::Anchor(_)))
+        || inlines
+            .iter()
+            .any(|i| matches!(i, Inline::Image { .. } | Inline::Anchor(_)))
     {
         out.push(Block::Para(inlines));
     }

@@ -73,7 +73,9 @@ impl BodyConverter<'_> {
             return true;
         }
         if has_class(el, "code") && has_class(el, "panel") {
-            let title = first(el, ".codeHeader").map(text_of).filter(|t| !t.is_empty());
+            let title = first(el, ".codeHeader")
+                .map(text_of)
+                .filter(|t| !t.is_empty());
             let (language, text) = match first(el, "pre") {
                 Some(pre) => (
                     pre.value()
@@ -131,7 +133,11 @@ impl BodyConverter<'_> {
             out.push(Block::Expand { title, body });
             return true;
         }
-        if el.value().classes().any(|c| c == "toc-macro" || c.starts_with("rbtoc")) {
+        if el
+            .value()
+            .classes()
+            .any(|c| c == "toc-macro" || c.starts_with("rbtoc"))
+        {
             self.converted("toc", "a static list of links to the headings");
             out.extend(self.blocks(el));
             return true;

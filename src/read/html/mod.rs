@@ -14,9 +14,7 @@ use rayon::prelude::*;
 
 use crate::Error;
 use crate::archive::Archive;
-use crate::model::{
-    Attachment, Body, Code, Export, Finding, Page, PageKind, Space,
-};
+use crate::model::{Attachment, Body, Code, Export, Finding, Page, PageKind, Space};
 
 use index::TreeNode;
 use page::PageFile;
@@ -54,7 +52,10 @@ pub fn read(archive: &Archive) -> Result<Export, Error> {
         .clone()
         .or_else(|| {
             let r = archive.root().trim_end_matches('/');
-            r.rsplit('/').next().filter(|s| !s.is_empty()).map(str::to_string)
+            r.rsplit('/')
+                .next()
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
         })
         .unwrap_or_else(|| "SPACE".to_string());
     let name = idx.name.clone().unwrap_or_else(|| key.clone());
@@ -90,9 +91,12 @@ pub fn read(archive: &Archive) -> Result<Export, Error> {
                 by_id.insert(id, (file, p));
             }
             Err(e) => findings.push(
-                Finding::new(Code::PageUnreadable, format!("page file cannot be read: {e}"))
-                    .on_page(&key, &id)
-                    .entry(file),
+                Finding::new(
+                    Code::PageUnreadable,
+                    format!("page file cannot be read: {e}"),
+                )
+                .on_page(&key, &id)
+                .entry(file),
             ),
         }
     }
@@ -385,8 +389,14 @@ mod tests {
 
     #[test]
     fn page_ids_from_file_names() {
-        assert_eq!(page_id_from_file("Art-Guide_250511492.html").as_deref(), Some("250511492"));
-        assert_eq!(page_id_from_file("1116307471.html").as_deref(), Some("1116307471"));
+        assert_eq!(
+            page_id_from_file("Art-Guide_250511492.html").as_deref(),
+            Some("250511492")
+        );
+        assert_eq!(
+            page_id_from_file("1116307471.html").as_deref(),
+            Some("1116307471")
+        );
         assert_eq!(
             page_id_from_file("Bloom-Project%27s-Initial_25165860.html").as_deref(),
             Some("25165860")

@@ -159,7 +159,12 @@ fn comments(section: ElementRef, conv: &mut BodyConverter) -> Vec<Comment> {
         for el in td.descendent_elements() {
             let t = text_of(el);
             if let Some(rest) = t.strip_prefix("Posted by ")
-                && el.children().all(|c| !c.value().is_element() || c.value().as_element().is_some_and(|e| e.name() != "div" && e.name() != "p"))
+                && el.children().all(|c| {
+                    !c.value().is_element()
+                        || c.value()
+                            .as_element()
+                            .is_some_and(|e| e.name() != "div" && e.name() != "p")
+                })
             {
                 let (who, when) = rest.rsplit_once(" at ").unwrap_or((rest, ""));
                 author = Some(who.trim().to_string());
