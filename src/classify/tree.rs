@@ -113,8 +113,8 @@ fn plan_space(space: &Space, plan: &mut Plan) {
             own_folder = Some(key);
         }
         folder_of.insert(&page.id, own_folder.clone());
-        let has_content = page.body.as_ref().is_some_and(|b| !b.is_empty())
-            || page.attachments.iter().any(|a| a.entry.is_some());
+        let has_content =
+            page.shows_content() || page.attachments.iter().any(|a| a.entry.is_some());
         if !has_content {
             if own_folder.is_none() {
                 plan.findings.push(

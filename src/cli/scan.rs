@@ -10,7 +10,14 @@ use crate::model::{Block, Inline, PageKind};
 
 pub fn run(exports: &[PathBuf], json: bool, out: &Output) -> i32 {
     out.step("reading exports");
-    let read = crate::stage::read_exports(exports, Limits::default());
+    let spill = match crate::model::Spill::new() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cannot create a temporary file: {e}");
+            return exit::FATAL;
+        }
+    };
+    let read = crate::stage::read_exports(exports, Limits::default(), Some(&spill));
     out.done();
     let read = match read {
         Ok(r) => r,
@@ -42,7 +49,7 @@ pub fn run(exports: &[PathBuf], json: bool, out: &Output) -> i32 {
             let mut images = 0;
             let mut tables = 0;
             for p in &space.pages {
-                if let Some(b) = &p.body {
+                if let Ok(Some(b)) = spill.body(p) {
                     count(&b.blocks, &mut images, &mut tables);
                 }
             }

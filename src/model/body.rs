@@ -4,7 +4,7 @@
 //! bundle, which makes the output an allow-list by construction.
 
 /// A page body.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Body {
     pub blocks: Vec<Block>,
 }
@@ -15,7 +15,7 @@ impl Body {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Block {
     Para(Vec<Inline>),
     Heading {
@@ -64,13 +64,13 @@ impl Block {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Task {
     pub done: bool,
     pub body: Vec<Block>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PanelKind {
     Info,
     Note,
@@ -91,17 +91,17 @@ impl PanelKind {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Table {
     pub rows: Vec<Row>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Row {
     pub cells: Vec<Cell>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cell {
     pub header: bool,
     pub colspan: u32,
@@ -109,7 +109,7 @@ pub struct Cell {
     pub blocks: Vec<Block>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Inline {
     Text(String),
     Styled(Style, Vec<Inline>),
@@ -179,7 +179,7 @@ impl Inline {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Style {
     Strong,
     Emphasis,
@@ -191,7 +191,7 @@ pub enum Style {
 }
 
 /// How a source names a page.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PageRef {
     /// By page id (HTML links, old-wiki URLs with an id).
     Id(String),
@@ -205,7 +205,7 @@ pub enum PageRef {
 }
 
 /// How a source names an attachment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AttachmentRef {
     /// The page that owns the attachment (`None`: the page the reference is on).
     pub page: Option<PageRef>,
@@ -217,7 +217,7 @@ pub struct AttachmentRef {
 
 /// Where a link goes. Readers produce the unresolved forms; `transform` replaces
 /// page and attachment references with `Document` / `Attachment` or `Dead`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LinkTarget {
     Page {
         page: PageRef,
@@ -248,7 +248,7 @@ pub enum LinkTarget {
 }
 
 /// Where an image comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ImageTarget {
     Attachment(AttachmentRef),
     Url(String),

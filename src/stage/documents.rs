@@ -10,15 +10,15 @@ use crate::Error;
 use crate::bundle::write::FileWriter;
 use crate::bundle::{Document, DocumentSource};
 use crate::classify::Plan;
-use crate::model::{Finding, Page, PageKind, Space};
+use crate::model::{Page, PageKind, Space, Spill};
 use crate::render::{RenderContext, render_document};
 
 pub fn write(
     spaces: &[Space],
+    spill: &Spill,
     plan: &Plan,
     staged: &Staged,
     writer: &mut FileWriter,
-    _findings: &mut [Finding],
 ) -> Result<Vec<Document>, Error> {
     let pages: HashMap<(&str, &str), &Page> = spaces
         .iter()
@@ -45,12 +45,11 @@ pub fn write(
         .par_iter()
         .map(|d| {
             let page = pages[&(d.space.as_str(), d.page_id.as_str())];
-            let blocks = page
-                .body
-                .as_ref()
-                .map(|b| b.blocks.as_slice())
-                .unwrap_or(&[]);
-            let rendered = render_document(&d.name, blocks, &ctx);
+            let body = spill
+                .body(page)
+                .map_err(|e| Error::io(&std::env::temp_dir(), e))?
+                .unwrap_or_default();
+            let rendered = render_document(&d.name, &body.blocks, &ctx);
             let path = crate::bundle::keys::document_path(&d.space, &d.page_id);
             let full = root.join(&path);
             if let Some(parent) = full.parent() {

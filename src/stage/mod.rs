@@ -14,7 +14,7 @@ use crate::bundle::manifest::{Generator, SourceInfo, SpaceInfo};
 use crate::bundle::write::{FileWriter, jsonl};
 use crate::bundle::{self, Manifest, Records};
 use crate::classify;
-use crate::model::{Finding, Space};
+use crate::model::{Finding, Space, Spill};
 use crate::transform;
 
 /// What `convert` was asked to do.
@@ -42,11 +42,15 @@ pub struct Summary {
 pub type ReadExport = (Archive, Vec<Space>, Vec<Finding>);
 
 /// Opens and reads every export. Several exports make several spaces.
-pub fn read_exports(paths: &[PathBuf], limits: Limits) -> Result<Vec<ReadExport>, Error> {
+pub fn read_exports(
+    paths: &[PathBuf],
+    limits: Limits,
+    spill: Option<&Spill>,
+) -> Result<Vec<ReadExport>, Error> {
     let mut out = Vec::new();
     for p in paths {
         let archive = Archive::open(p, limits)?;
-        let export = crate::read::read(&archive)?;
+        let export = crate::read::read(&archive, spill)?;
         out.push((archive, export.spaces, export.findings));
     }
     Ok(out)
@@ -74,7 +78,8 @@ fn convert_into(
     progress: &dyn Fn(&str),
 ) -> Result<Summary, Error> {
     progress("reading exports");
-    let exports = read_exports(&opts.exports, opts.limits)?;
+    let spill = Spill::new().map_err(|e| Error::io(&std::env::temp_dir(), e))?;
+    let exports = read_exports(&opts.exports, opts.limits, Some(&spill))?;
     let mut findings = Vec::new();
     let mut spaces = Vec::new();
     let mut sources = Vec::new();
@@ -120,9 +125,9 @@ fn convert_into(
     }
 
     progress("resolving links and attachments");
-    let resolution = transform::resolve(&mut spaces);
+    let resolution = transform::resolve(&mut spaces, Some(&spill), transform::Extras::default())
+        .map_err(|e| Error::io(&std::env::temp_dir(), e))?;
     findings.extend(resolution.findings.iter().cloned());
-    findings.extend(transform::extras::apply(&mut spaces, Default::default()));
 
     let plan = classify::plan(&spaces);
     findings.extend(plan.findings.iter().cloned());
@@ -140,7 +145,7 @@ fn convert_into(
 
     progress("writing documents");
     let mut writer = FileWriter::new(tmp);
-    let documents = documents::write(&spaces, &plan, &staged, &mut writer, &mut findings)?;
+    let documents = documents::write(&spaces, &spill, &plan, &staged, &mut writer)?;
 
     let mut records = Records {
         organizations: plan.organizations.clone(),

@@ -9,8 +9,10 @@ use percent_encoding::percent_decode_str;
 use rayon::prelude::*;
 
 use crate::model::{
-    AttachmentRef, Block, Code, Finding, ImageTarget, Inline, LinkTarget, PageRef, Space,
+    AttachmentRef, Block, Code, Finding, ImageTarget, Inline, LinkTarget, PageRef, Space, Spill,
 };
+
+use super::extras::Extras;
 
 use super::wiki_url::{self, WikiRef};
 
@@ -150,21 +152,19 @@ impl<'a> Index<'a> {
     }
 }
 
-/// Resolves every target in every page body of `spaces`.
-pub fn resolve(spaces: &mut [Space]) -> Resolution {
+/// Resolves every target in every page body of `spaces` (pages in parallel) and
+/// folds comments and labels into the bodies. Parked bodies are brought back, worked
+/// on and parked again one page at a time, so memory stays bounded.
+pub fn resolve(
+    spaces: &mut [Space],
+    spill: Option<&Spill>,
+    extras: Extras,
+) -> Result<Resolution, std::io::Error> {
     // Resolve against a snapshot of the metadata, then write bodies back.
     let snapshot: Vec<Space> = spaces
         .iter()
         .map(|s| Space {
-            pages: s
-                .pages
-                .iter()
-                .map(|p| {
-                    let mut p = p.clone_meta();
-                    p.body = None;
-                    p
-                })
-                .collect(),
+            pages: s.pages.iter().map(|p| p.clone_meta()).collect(),
             ..s.clone_meta()
         })
         .collect();
@@ -173,10 +173,13 @@ pub fn resolve(spaces: &mut [Space]) -> Resolution {
     for space in spaces.iter_mut() {
         let key = space.key.clone();
         type Refs = BTreeSet<(String, String, String)>;
-        let results: Vec<(Vec<Finding>, Refs, Refs)> = space
+        let results: Vec<std::io::Result<(Vec<Finding>, Refs, Refs)>> = space
             .pages
             .par_iter_mut()
             .map(|page| {
+                if let Some(s) = spill {
+                    s.unpark(page)?;
+                }
                 let mut r = PageResolver {
                     ix: &ix,
                     space: &key,
@@ -191,16 +194,22 @@ pub fn resolve(spaces: &mut [Space]) -> Resolution {
                 for c in &mut page.comments {
                     r.blocks(&mut c.body);
                 }
-                (r.findings, r.inline, r.linked)
+                let (mut findings, inline, linked) = (r.findings, r.inline, r.linked);
+                findings.extend(super::extras::apply_page(&key, page, extras));
+                if let Some(s) = spill {
+                    s.park(page)?;
+                }
+                Ok((findings, inline, linked))
             })
             .collect();
-        for (f, i, l) in results {
+        for r in results {
+            let (f, i, l) = r?;
             res.findings.extend(f);
             res.inline.extend(i);
             res.linked.extend(l);
         }
     }
-    res
+    Ok(res)
 }
 
 struct PageResolver<'a, 'b> {

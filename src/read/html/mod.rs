@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::Error;
 use crate::archive::Archive;
-use crate::model::{Attachment, Body, Code, Export, Finding, Page, PageKind, Space};
+use crate::model::{Attachment, Body, Code, Export, Finding, Page, PageKind, Space, Spill};
 
 use index::TreeNode;
 use page::PageFile;
@@ -37,7 +37,7 @@ pub fn page_id_from_file(file: &str) -> Option<String> {
 }
 
 /// Reads an HTML export.
-pub fn read(archive: &Archive) -> Result<Export, Error> {
+pub fn read(archive: &Archive, spill: Option<&Spill>) -> Result<Export, Error> {
     let mut findings = archive.findings.clone();
     let index_html = archive
         .reader()?
@@ -75,8 +75,13 @@ pub fn read(archive: &Archive) -> Result<Export, Error> {
                 let result = match reader {
                     Ok(r) => r
                         .read_string(file, MAX_PAGE_BYTES)
-                        .map(|html| page::parse(&html, &key, id))
-                        .map_err(|e| e.to_string()),
+                        .map_err(|e| e.to_string())
+                        .and_then(|html| {
+                            let mut pf = page::parse(&html, &key, id);
+                            park(&mut pf, spill)
+                                .map_err(|e| format!("cannot park the body: {e}"))?;
+                            Ok(pf)
+                        }),
                     Err(e) => Err(e.to_string()),
                 };
                 (file.clone(), id.clone(), result)
@@ -128,6 +133,17 @@ pub fn read(archive: &Archive) -> Result<Export, Error> {
         spaces: vec![space],
         findings,
     })
+}
+
+/// Moves a parsed body to the spill file, if there is one.
+fn park(pf: &mut PageFile, spill: Option<&Spill>) -> std::io::Result<()> {
+    if let (Some(spill), Some(blocks)) = (spill, pf.body.take()) {
+        let body = Body { blocks };
+        pf.has_body = true;
+        pf.has_content = !body.is_empty();
+        pf.parked = Some(spill.put(&body)?);
+    }
+    Ok(())
 }
 
 struct TreeBuilder<'a> {
@@ -251,12 +267,14 @@ impl TreeBuilder<'_> {
         page.modified = pf.modified;
         page.labels = pf.labels;
         page.file = Some(file);
-        page.kind = if pf.body.is_some() {
+        page.kind = if pf.body.is_some() || pf.has_body {
             PageKind::Page
         } else {
             PageKind::FolderPage
         };
         page.body = pf.body.map(|blocks| Body { blocks });
+        page.parked = pf.parked;
+        page.has_content = pf.has_content;
         page.comments = pf.comments;
         page.attachments = pf
             .listed

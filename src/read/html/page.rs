@@ -33,8 +33,12 @@ pub struct PageFile {
     pub editor: Option<String>,
     pub created: Option<String>,
     pub modified: Option<String>,
-    /// `None` when the page has no `#main-content` (a Cloud folder).
+    /// `None` when the page has no `#main-content` (a Cloud folder), or once parked.
     pub body: Option<Vec<Block>>,
+    /// Set when the body was parked on disk.
+    pub parked: Option<crate::model::Parked>,
+    pub has_body: bool,
+    pub has_content: bool,
     pub listed: Vec<Listed>,
     pub comments: Vec<Comment>,
     pub labels: Vec<String>,
@@ -61,6 +65,9 @@ pub fn parse(html: &str, space: &str, page_id: &str) -> PageFile {
         created: None,
         modified: None,
         body: None,
+        parked: None,
+        has_body: false,
+        has_content: false,
         listed: Vec::new(),
         comments: Vec::new(),
         labels: Vec::new(),
