@@ -282,6 +282,14 @@ fn open_zip(
         })?;
         let raw = match std::str::from_utf8(meta.name_raw()) {
             Ok(s) => s.to_string(),
+            Err(_) if meta.flags().as_u16() & 0x800 != 0 => {
+                findings.push(rejected(
+                    &String::from_utf8_lossy(meta.name_raw()),
+                    "entry name is marked UTF-8 but is not valid UTF-8".into(),
+                ));
+                continue;
+            }
+            // Without the UTF-8 flag, names are CP437 (old Windows zip tools).
             Err(_) => match meta.name() {
                 Ok(n) => n.into_owned(),
                 Err(_) => {

@@ -281,12 +281,17 @@ impl TreeBuilder<'_> {
             .into_iter()
             .filter_map(|l| {
                 let att = links::attachment_ref(&l.href)?;
+                let page_id = match att.page {
+                    Some(crate::model::PageRef::Id(p)) => p,
+                    _ => id.to_string(),
+                };
+                // A page lists only its own files; another page's are found there.
+                if page_id != id {
+                    return None;
+                }
                 Some(Attachment {
                     id: att.attachment_id?,
-                    page_id: match att.page {
-                        Some(crate::model::PageRef::Id(p)) => p,
-                        _ => id.to_string(),
-                    },
+                    page_id,
                     file_name: l.name,
                     media_type: l.media_type,
                     version: None,
