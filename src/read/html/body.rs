@@ -22,7 +22,13 @@ pub struct BodyConverter<'a> {
     pub base_urls: BTreeSet<String>,
     /// Macro families met, reported once per page.
     pub macros: BTreeSet<&'static str>,
+    /// Current element nesting, to cap recursion on hostile input.
+    depth: usize,
+    flattened: bool,
 }
+
+/// Deeper nesting than this is flattened to its text (and reported once).
+const MAX_DEPTH: usize = 200;
 
 /// Elements dropped as unsafe (their removal is a finding).
 const UNSAFE: &[&str] = &[
@@ -75,6 +81,8 @@ impl<'a> BodyConverter<'a> {
             findings: Vec::new(),
             base_urls: BTreeSet::new(),
             macros: BTreeSet::new(),
+            depth: 0,
+            flattened: false,
         }
     }
 
@@ -116,6 +124,34 @@ impl<'a> BodyConverter<'a> {
     }
 
     fn block(&mut self, el: ElementRef, out: &mut Vec<Block>) {
+        if self.too_deep(el, out) {
+            return;
+        }
+        self.depth += 1;
+        self.block_inner(el, out);
+        self.depth -= 1;
+    }
+
+    /// Past `MAX_DEPTH`, an element's text is kept as a paragraph and nothing deeper
+    /// is walked; true when that happened.
+    fn too_deep(&mut self, el: ElementRef, out: &mut Vec<Block>) -> bool {
+        if self.depth < MAX_DEPTH {
+            return false;
+        }
+        if !self.flattened {
+            self.flattened = true;
+            self.finding(
+                Code::UnsafeContentRemoved,
+                format!("markup nested deeper than {MAX_DEPTH} levels was flattened to its text"),
+            );
+        }
+        let text: String = el.text().collect();
+        let mut pending = vec![Inline::Text(text)];
+        flush(&mut pending, out);
+        true
+    }
+
+    fn block_inner(&mut self, el: ElementRef, out: &mut Vec<Block>) {
         let name = el.value().name();
         if self.drop_element(el) {
             return;
@@ -271,6 +307,19 @@ impl<'a> BodyConverter<'a> {
     }
 
     fn inline(&mut self, el: ElementRef, out: &mut Vec<Inline>) {
+        if self.depth >= MAX_DEPTH {
+            let mut blocks = Vec::new();
+            if self.too_deep(el, &mut blocks) {
+                out.push(Inline::Text(el.text().collect()));
+                return;
+            }
+        }
+        self.depth += 1;
+        self.inline_inner(el, out);
+        self.depth -= 1;
+    }
+
+    fn inline_inner(&mut self, el: ElementRef, out: &mut Vec<Inline>) {
         if self.drop_element(el) {
             return;
         }
