@@ -53,6 +53,11 @@ pub fn stage(
         bytes: 0,
     };
     let mut hashes = HashSet::new();
+    let reported: HashSet<(String, String, String)> = findings
+        .iter()
+        .filter(|f| f.code == Code::ImageMissing)
+        .filter_map(|f| Some((f.space_key.clone()?, f.page_id.clone()?, f.entry.clone()?)))
+        .collect();
     for (archive, range) in archives {
         let mut jobs = Vec::new();
         for space in &spaces[range.clone()] {
@@ -73,6 +78,10 @@ pub fn stage(
                             att,
                             entry,
                         }),
+                        // A missing image was reported where it is shown (image-missing).
+                        None if att.expected_entry.as_ref().is_some_and(|e| {
+                            reported.contains(&(space.key.clone(), page.id.clone(), e.clone()))
+                        }) => {}
                         None => findings.push(
                             Finding::new(
                                 Code::AttachmentMissing,

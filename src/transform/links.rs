@@ -462,11 +462,13 @@ impl PageResolver<'_, '_> {
                     .or(alt.clone())
                     .or(att.entry.clone())
                     .unwrap_or_default();
-                self.finding(
+                let mut f = Finding::new(
                     Code::ImageMissing,
-                    format!("image {name:?} is not in the export"),
-                    att.entry.clone(),
-                );
+                    format!("image {name:?} is not in the export; a placeholder shows its name"),
+                )
+                .on_page(self.space, self.page);
+                f.entry = att.entry.clone();
+                self.findings.push(f);
                 ImageTarget::Missing
             }
         }
