@@ -43,7 +43,9 @@ impl ContactColumns {
     }
 }
 
-const PARTICLES: [&str; 12] = ["van", "von", "der", "den", "de", "del", "della", "da", "di", "la", "le", "du"];
+const PARTICLES: [&str; 12] = [
+    "van", "von", "der", "den", "de", "del", "della", "da", "di", "la", "le", "du",
+];
 const SUFFIXES: [&str; 6] = ["jr", "jr.", "sr", "sr.", "ii", "iii"];
 
 /// Splits a full name into (first, last).
@@ -51,7 +53,10 @@ pub fn split_name(full: &str) -> (Option<String>, Option<String>) {
     let full = full.split_whitespace().collect::<Vec<_>>().join(" ");
     if let Some((last, first)) = full.split_once(',') {
         let (first, last) = (first.trim(), last.trim());
-        if !first.is_empty() && !last.is_empty() && !SUFFIXES.contains(&first.to_lowercase().as_str()) {
+        if !first.is_empty()
+            && !last.is_empty()
+            && !SUFFIXES.contains(&first.to_lowercase().as_str())
+        {
             return (Some(first.to_string()), Some(last.to_string()));
         }
     }
@@ -67,7 +72,10 @@ pub fn split_name(full: &str) -> (Option<String>, Option<String>) {
             while start > 1 && PARTICLES.contains(&words[start - 1].to_lowercase().as_str()) {
                 start -= 1;
             }
-            (Some(words[..start].join(" ")), Some(words[start..].join(" ")))
+            (
+                Some(words[..start].join(" ")),
+                Some(words[start..].join(" ")),
+            )
         }
     }
 }
@@ -107,7 +115,8 @@ pub fn phones(text: &str) -> Vec<ContactPhone> {
         if let Some(open) = value.rfind('(')
             && value.ends_with(')')
         {
-            label = Some(value[open + 1..value.len() - 1].trim().to_string()).filter(|l| !l.is_empty());
+            label =
+                Some(value[open + 1..value.len() - 1].trim().to_string()).filter(|l| !l.is_empty());
             value = value[..open].trim().to_string();
         }
         if let Some((v, l)) = value.split_once(':')
@@ -213,11 +222,17 @@ mod tests {
             let (f, l) = split_name(n);
             (f.unwrap_or_default(), l.unwrap_or_default())
         };
-        assert_eq!(s("Margaret Ellen Kowalski"), ("Margaret Ellen".into(), "Kowalski".into()));
+        assert_eq!(
+            s("Margaret Ellen Kowalski"),
+            ("Margaret Ellen".into(), "Kowalski".into())
+        );
         assert_eq!(s("Jan van der Berg"), ("Jan".into(), "van der Berg".into()));
         assert_eq!(s("Okafor, Daniel"), ("Daniel".into(), "Okafor".into()));
         assert_eq!(s("Cher"), ("Cher".into(), "".into()));
-        assert_eq!(s("Martin Luther King Jr."), ("Martin Luther".into(), "King Jr.".into()));
+        assert_eq!(
+            s("Martin Luther King Jr."),
+            ("Martin Luther".into(), "King Jr.".into())
+        );
     }
 
     #[test]

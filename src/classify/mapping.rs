@@ -311,7 +311,12 @@ impl Default for KvDetect {
 pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     let before = &src[..offset.min(src.len())];
     let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, col)
 }
 
@@ -348,10 +353,20 @@ fn validate(m: &Mapping, src: &str, path: &Path) -> Result<(), Error> {
     for o in &m.organization {
         let at = o.span().start;
         if o.get_ref().children_of.is_some() && o.get_ref().subtree.is_some() {
-            return Err(err_at(path, src, at, "an organization takes children_of or subtree, not both"));
+            return Err(err_at(
+                path,
+                src,
+                at,
+                "an organization takes children_of or subtree, not both",
+            ));
         }
         if o.get_ref().children_of.is_some() && o.get_ref().name.is_some() {
-            return Err(err_at(path, src, at, "children_of names each organization after its page; remove name"));
+            return Err(err_at(
+                path,
+                src,
+                at,
+                "children_of names each organization after its page; remove name",
+            ));
         }
     }
     let known = |t: &str| m.flexible_asset_type.contains_key(t);
@@ -361,23 +376,45 @@ fn validate(m: &Mapping, src: &str, path: &Path) -> Result<(), Error> {
             let at = f.span().start;
             let f = f.get_ref();
             if !seen.insert(f.name.to_lowercase()) {
-                return Err(err_at(path, src, at, format!("flexible asset type {tname:?} has two fields named {:?}", f.name)));
+                return Err(err_at(
+                    path,
+                    src,
+                    at,
+                    format!(
+                        "flexible asset type {tname:?} has two fields named {:?}",
+                        f.name
+                    ),
+                ));
             }
             match f.kind {
                 FieldKind::Tag => match f.tag_type.as_deref() {
-                    None => return Err(err_at(path, src, at, format!("Tag field {:?} needs tag_type", f.name))),
+                    None => {
+                        return Err(err_at(
+                            path,
+                            src,
+                            at,
+                            format!("Tag field {:?} needs tag_type", f.name),
+                        ));
+                    }
                     Some(tt) if !TAG_KINDS.contains(&tt) && !known(tt) => {
                         return Err(err_at(
                             path,
                             src,
                             at,
-                            format!("tag_type {tt:?} is neither one of {TAG_KINDS:?} nor a [flexible_asset_type.*]"),
+                            format!(
+                                "tag_type {tt:?} is neither one of {TAG_KINDS:?} nor a [flexible_asset_type.*]"
+                            ),
                         ));
                     }
                     _ => {}
                 },
                 FieldKind::Select if f.options.as_ref().is_none_or(|o| o.is_empty()) => {
-                    return Err(err_at(path, src, at, format!("Select field {:?} needs options", f.name)));
+                    return Err(err_at(
+                        path,
+                        src,
+                        at,
+                        format!("Select field {:?} needs options", f.name),
+                    ));
                 }
                 _ => {}
             }
@@ -388,42 +425,106 @@ fn validate(m: &Mapping, src: &str, path: &Path) -> Result<(), Error> {
         let rule = r.get_ref();
         let fa_type = match (&rule.make, &rule.type_) {
             (Make::FlexibleAsset, None) => {
-                return Err(err_at(path, src, at, "make = \"flexible_asset\" needs type = \"<a [flexible_asset_type.*]>\""));
+                return Err(err_at(
+                    path,
+                    src,
+                    at,
+                    "make = \"flexible_asset\" needs type = \"<a [flexible_asset_type.*]>\"",
+                ));
             }
             (Make::FlexibleAsset, Some(t)) => match m.flexible_asset_type.get(t.get_ref()) {
                 Some(def) => Some(def),
                 None => {
-                    return Err(err_at(path, src, t.span().start, format!("no [flexible_asset_type.{:?}] in this file", t.get_ref())));
+                    return Err(err_at(
+                        path,
+                        src,
+                        t.span().start,
+                        format!("no [flexible_asset_type.{:?}] in this file", t.get_ref()),
+                    ));
                 }
             },
-            (_, Some(t)) => return Err(err_at(path, src, t.span().start, "type is only for make = \"flexible_asset\"")),
+            (_, Some(t)) => {
+                return Err(err_at(
+                    path,
+                    src,
+                    t.span().start,
+                    "type is only for make = \"flexible_asset\"",
+                ));
+            }
             _ => None,
         };
-        let field_of = |name: &str| fa_type.and_then(|d| d.fields.iter().map(|f| f.get_ref()).find(|f| f.name.eq_ignore_ascii_case(name)));
+        let field_of = |name: &str| {
+            fa_type.and_then(|d| {
+                d.fields
+                    .iter()
+                    .map(|f| f.get_ref())
+                    .find(|f| f.name.eq_ignore_ascii_case(name))
+            })
+        };
         if let Some(def) = fa_type {
             for target in rule.fields.values() {
                 if field_of(target).is_none() {
-                    let names: Vec<_> = def.fields.iter().map(|f| f.get_ref().name.as_str()).collect();
-                    return Err(err_at(path, src, at, format!("fields maps to {target:?}, which the type does not have (it has {names:?})")));
+                    let names: Vec<_> = def
+                        .fields
+                        .iter()
+                        .map(|f| f.get_ref().name.as_str())
+                        .collect();
+                    return Err(err_at(
+                        path,
+                        src,
+                        at,
+                        format!(
+                            "fields maps to {target:?}, which the type does not have (it has {names:?})"
+                        ),
+                    ));
                 }
             }
         }
         if rule.make == Make::Configuration {
             for target in rule.fields.values() {
                 if !CONFIG_ATTRS.contains(&target.as_str()) {
-                    return Err(err_at(path, src, at, format!("configuration fields map to one of {CONFIG_ATTRS:?}, not {target:?}")));
+                    return Err(err_at(
+                        path,
+                        src,
+                        at,
+                        format!(
+                            "configuration fields map to one of {CONFIG_ATTRS:?}, not {target:?}"
+                        ),
+                    ));
                 }
             }
         }
-        for (what, f) in [("link_tags", &rule.link_tags), ("other_keys", &rule.other_keys)] {
+        for (what, f) in [
+            ("link_tags", &rule.link_tags),
+            ("other_keys", &rule.other_keys),
+        ] {
             let Some(f) = f else { continue };
             if rule.make == Make::Configuration && what == "other_keys" {
                 continue;
             }
             match field_of(f.get_ref()) {
-                None => return Err(err_at(path, src, f.span().start, format!("{what} names {:?}, not a field of this rule's flexible asset type", f.get_ref()))),
+                None => {
+                    return Err(err_at(
+                        path,
+                        src,
+                        f.span().start,
+                        format!(
+                            "{what} names {:?}, not a field of this rule's flexible asset type",
+                            f.get_ref()
+                        ),
+                    ));
+                }
                 Some(spec) if what == "link_tags" && spec.kind != FieldKind::Tag => {
-                    return Err(err_at(path, src, f.span().start, format!("link_tags needs a Tag field; {:?} is {}", spec.name, spec.kind.as_str())));
+                    return Err(err_at(
+                        path,
+                        src,
+                        f.span().start,
+                        format!(
+                            "link_tags needs a Tag field; {:?} is {}",
+                            spec.name,
+                            spec.kind.as_str()
+                        ),
+                    ));
                 }
                 _ => {}
             }
@@ -431,12 +532,28 @@ fn validate(m: &Mapping, src: &str, path: &Path) -> Result<(), Error> {
         if let Some(c) = &rule.columns {
             let cols = c.get_ref();
             let bad = match rule.make {
-                Make::Passwords => cols.first_name.is_some() || cols.last_name.is_some() || cols.title.is_some() || cols.email.is_some() || cols.phone.is_some(),
-                Make::Contacts => cols.username.is_some() || cols.password.is_some() || cols.url.is_some() || cols.category.is_some(),
+                Make::Passwords => {
+                    cols.first_name.is_some()
+                        || cols.last_name.is_some()
+                        || cols.title.is_some()
+                        || cols.email.is_some()
+                        || cols.phone.is_some()
+                }
+                Make::Contacts => {
+                    cols.username.is_some()
+                        || cols.password.is_some()
+                        || cols.url.is_some()
+                        || cols.category.is_some()
+                }
                 _ => true,
             };
             if bad {
-                return Err(err_at(path, src, c.span().start, format!("these columns do not fit make = {:?}", rule.make.as_str())));
+                return Err(err_at(
+                    path,
+                    src,
+                    c.span().start,
+                    format!("these columns do not fit make = {:?}", rule.make.as_str()),
+                ));
             }
         }
     }
@@ -444,7 +561,13 @@ fn validate(m: &Mapping, src: &str, path: &Path) -> Result<(), Error> {
 }
 
 /// Record kinds a Tag field can point at (besides flexible asset types).
-pub const TAG_KINDS: [&str; 5] = ["Configurations", "Contacts", "Documents", "Organizations", "Passwords"];
+pub const TAG_KINDS: [&str; 5] = [
+    "Configurations",
+    "Contacts",
+    "Documents",
+    "Organizations",
+    "Passwords",
+];
 
 /// Configuration attributes a key can map to.
 pub const CONFIG_ATTRS: [&str; 7] = [
@@ -468,19 +591,30 @@ mod tests {
     #[test]
     fn unknown_key_names_its_line() {
         let e = p("[documents]\nmax_folder_depth = 2\ncolour = \"red\"\n").unwrap_err();
-        assert!(e.starts_with("m.toml: line 3, column 1: unknown field `colour`"), "{e}");
+        assert!(
+            e.starts_with("m.toml: line 3, column 1: unknown field `colour`"),
+            "{e}"
+        );
     }
 
     #[test]
     fn bad_value_names_its_line() {
         let e = p("[[rule]]\nwhen = { label = \"x\" }\nmake = \"spreadsheet\"\n").unwrap_err();
-        assert!(e.starts_with("m.toml: line 3, column 8: unknown variant `spreadsheet`"), "{e}");
+        assert!(
+            e.starts_with("m.toml: line 3, column 8: unknown variant `spreadsheet`"),
+            "{e}"
+        );
     }
 
     #[test]
     fn unknown_type_names_its_line() {
-        let e = p("[[rule]]\nwhen = { label = \"x\" }\nmake = \"flexible_asset\"\ntype = \"Server\"\n").unwrap_err();
-        assert!(e.starts_with("m.toml: line 4, column 8: no [flexible_asset_type.\"Server\"]"), "{e}");
+        let e =
+            p("[[rule]]\nwhen = { label = \"x\" }\nmake = \"flexible_asset\"\ntype = \"Server\"\n")
+                .unwrap_err();
+        assert!(
+            e.starts_with("m.toml: line 4, column 8: no [flexible_asset_type.\"Server\"]"),
+            "{e}"
+        );
     }
 
     #[test]

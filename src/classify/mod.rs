@@ -2,6 +2,10 @@
 //! mapping: each space is one Organization, the page tree becomes document folders
 //! and every page with content a Document (BUNDLE.md "The tree").
 
+pub mod contacts;
+pub mod mapping;
+pub mod passwords;
+pub mod tables;
 pub mod tree;
 
 use std::collections::HashMap;
@@ -44,3 +48,12 @@ pub struct Plan {
 }
 
 pub use tree::plan;
+
+/// The page a record is being made from.
+#[derive(Debug, Clone, Copy)]
+pub struct PageCtx<'a> {
+    pub space: &'a str,
+    pub page_id: &'a str,
+    pub title: &'a str,
+    pub org: &'a str,
+}

@@ -102,12 +102,22 @@ pub fn extract(
         if cols.matches(&h) {
             let pw = column(&h, &cols.password).expect("matched");
             let get = |syn: &[String]| column(&h, syn);
-            let (name_c, user_c, url_c, notes_c, cat_c) =
-                (get(&cols.name), get(&cols.username), get(&cols.url), get(&cols.notes), get(&cols.category));
+            let (name_c, user_c, url_c, notes_c, cat_c) = (
+                get(&cols.name),
+                get(&cols.username),
+                get(&cols.url),
+                get(&cols.notes),
+                get(&cols.category),
+            );
             for row in t.rows.iter_mut().skip(1) {
                 n += 1;
-                let text = |c: Option<usize>| c.and_then(|i| row.cells.get(i)).map(cell_text).unwrap_or_default();
-                let Some(secret) = row.cells.get(pw).map(cell_text).filter(|s| !s.is_empty()) else {
+                let text = |c: Option<usize>| {
+                    c.and_then(|i| row.cells.get(i))
+                        .map(cell_text)
+                        .unwrap_or_default()
+                };
+                let Some(secret) = row.cells.get(pw).map(cell_text).filter(|s| !s.is_empty())
+                else {
                     continue;
                 };
                 let username = opt(text(user_c));
@@ -131,16 +141,28 @@ pub fn extract(
         if t.rows.iter().any(|r| r.cells.len() != 2) {
             return;
         }
-        let is = |r: &crate::model::Row, syn: &[String]| column(&[norm(&cell_text(&r.cells[0]))], syn).is_some();
-        let username = t.rows.iter().find(|r| is(r, &cols.username)).map(|r| cell_text(&r.cells[1]));
-        let url = t.rows.iter().find(|r| is(r, &cols.url)).and_then(|r| url_of(&r.cells[1]));
+        let is = |r: &crate::model::Row, syn: &[String]| {
+            column(&[norm(&cell_text(&r.cells[0]))], syn).is_some()
+        };
+        let username = t
+            .rows
+            .iter()
+            .find(|r| is(r, &cols.username))
+            .map(|r| cell_text(&r.cells[1]));
+        let url = t
+            .rows
+            .iter()
+            .find(|r| is(r, &cols.url))
+            .and_then(|r| url_of(&r.cells[1]));
         let secrets = t.rows.iter().filter(|r| is(r, &cols.password)).count();
         for row in t.rows.iter_mut() {
             if !is(row, &cols.password) {
                 continue;
             }
             n += 1;
-            let Some(secret) = opt(cell_text(&row.cells[1])) else { continue };
+            let Some(secret) = opt(cell_text(&row.cells[1])) else {
+                continue;
+            };
             let name = if secrets > 1 {
                 format!("{} – {}", page.title, cell_text(&row.cells[0]))
             } else {
@@ -164,9 +186,13 @@ pub fn scrub(blocks: &mut [Block], secrets: &[(String, String, String)]) -> usiz
     let mut count = 0;
     for b in blocks.iter_mut() {
         match b {
-            Block::Para(i) | Block::Heading { content: i, .. } => count += scrub_inlines(i, secrets),
+            Block::Para(i) | Block::Heading { content: i, .. } => {
+                count += scrub_inlines(i, secrets)
+            }
             Block::List { items, .. } => items.iter_mut().for_each(|i| count += scrub(i, secrets)),
-            Block::TaskList(t) => t.iter_mut().for_each(|t| count += scrub(&mut t.body, secrets)),
+            Block::TaskList(t) => t
+                .iter_mut()
+                .for_each(|t| count += scrub(&mut t.body, secrets)),
             Block::Table(t) => t
                 .rows
                 .iter_mut()
@@ -207,7 +233,9 @@ fn scrub_inlines(inlines: &mut Vec<Inline>, secrets: &[(String, String, String)]
     while i < inlines.len() {
         match &mut inlines[i] {
             Inline::Text(t) => {
-                if let Some((value, key, name)) = secrets.iter().find(|(v, _, _)| t.contains(v.as_str())) {
+                if let Some((value, key, name)) =
+                    secrets.iter().find(|(v, _, _)| t.contains(v.as_str()))
+                {
                     let (before, after) = t.split_once(value.as_str()).expect("contains");
                     let (before, after) = (before.to_string(), after.to_string());
                     let r = Inline::RecordRef {
@@ -220,7 +248,9 @@ fn scrub_inlines(inlines: &mut Vec<Inline>, secrets: &[(String, String, String)]
                     continue;
                 }
             }
-            Inline::Styled(_, c) | Inline::Link { content: c, .. } => count += scrub_inlines(c, secrets),
+            Inline::Styled(_, c) | Inline::Link { content: c, .. } => {
+                count += scrub_inlines(c, secrets)
+            }
             Inline::Status { text, .. } => {
                 for (value, _, _) in secrets {
                     if text.contains(value.as_str()) {

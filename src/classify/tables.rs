@@ -8,7 +8,10 @@ use crate::model::{Block, Cell, Inline, LinkTarget, Table};
 /// A header or key reduced to what matters: lowercase letters and digits only
 /// ("E-Mail Address:" → "emailaddress", "**User name**" → "username").
 pub fn norm(s: &str) -> String {
-    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// The visible text of blocks: paragraphs and list items on their own lines.
@@ -24,7 +27,9 @@ fn push_blocks(blocks: &[Block], out: &mut String) {
             out.push('\n');
         }
         match b {
-            Block::Para(i) | Block::Heading { content: i, .. } => out.push_str(Inline::plain_text(i).trim()),
+            Block::Para(i) | Block::Heading { content: i, .. } => {
+                out.push_str(Inline::plain_text(i).trim())
+            }
             Block::List { items, .. } => items.iter().for_each(|i| push_blocks(i, out)),
             Block::TaskList(t) => t.iter().for_each(|t| push_blocks(&t.body, out)),
             Block::Table(t) => {
@@ -35,7 +40,9 @@ fn push_blocks(blocks: &[Block], out: &mut String) {
                 }
             }
             Block::Code { text, .. } => out.push_str(text),
-            Block::Panel { body, .. } | Block::Quote(body) | Block::Group(body) => push_blocks(body, out),
+            Block::Panel { body, .. } | Block::Quote(body) | Block::Group(body) => {
+                push_blocks(body, out)
+            }
             Block::Expand { title, body } => {
                 out.push_str(&Inline::plain_text(title));
                 out.push('\n');
@@ -75,7 +82,11 @@ pub fn links_in<'a>(blocks: &'a [Block], out: &mut Vec<&'a LinkTarget>) {
             Block::Para(i) | Block::Heading { content: i, .. } => inl(i, out),
             Block::List { items, .. } => items.iter().for_each(|i| links_in(i, out)),
             Block::TaskList(t) => t.iter().for_each(|t| links_in(&t.body, out)),
-            Block::Table(t) => t.rows.iter().flat_map(|r| &r.cells).for_each(|c| links_in(&c.blocks, out)),
+            Block::Table(t) => t
+                .rows
+                .iter()
+                .flat_map(|r| &r.cells)
+                .for_each(|c| links_in(&c.blocks, out)),
             Block::Panel { title, body, .. } => {
                 if let Some(t) = title {
                     inl(t, out);
@@ -103,10 +114,13 @@ pub fn for_each_table_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Table)) {
                 }
             }
             Block::List { items, .. } => items.iter_mut().for_each(|i| for_each_table_mut(i, f)),
-            Block::TaskList(t) => t.iter_mut().for_each(|t| for_each_table_mut(&mut t.body, f)),
-            Block::Panel { body, .. } | Block::Expand { body, .. } | Block::Quote(body) | Block::Group(body) => {
-                for_each_table_mut(body, f)
-            }
+            Block::TaskList(t) => t
+                .iter_mut()
+                .for_each(|t| for_each_table_mut(&mut t.body, f)),
+            Block::Panel { body, .. }
+            | Block::Expand { body, .. }
+            | Block::Quote(body)
+            | Block::Group(body) => for_each_table_mut(body, f),
             _ => {}
         }
     }
@@ -125,9 +139,10 @@ pub fn tables(blocks: &[Block]) -> Vec<&Table> {
                 }
                 Block::List { items, .. } => items.iter().for_each(|i| walk(i, out)),
                 Block::TaskList(t) => t.iter().for_each(|t| walk(&t.body, out)),
-                Block::Panel { body, .. } | Block::Expand { body, .. } | Block::Quote(body) | Block::Group(body) => {
-                    walk(body, out)
-                }
+                Block::Panel { body, .. }
+                | Block::Expand { body, .. }
+                | Block::Quote(body)
+                | Block::Group(body) => walk(body, out),
                 _ => {}
             }
         }
@@ -139,7 +154,10 @@ pub fn tables(blocks: &[Block]) -> Vec<&Table> {
 
 /// The normalized header cells of a table's first row.
 pub fn header(t: &Table) -> Vec<String> {
-    t.rows.first().map(|r| r.cells.iter().map(|c| norm(&cell_text(c))).collect()).unwrap_or_default()
+    t.rows
+        .first()
+        .map(|r| r.cells.iter().map(|c| norm(&cell_text(c))).collect())
+        .unwrap_or_default()
 }
 
 /// Column index of the first header cell that equals one of `synonyms`
@@ -154,19 +172,54 @@ fn list(words: &[&str]) -> Vec<String> {
 }
 
 pub fn default_password_name() -> Vec<String> {
-    list(&["service", "system", "name", "account", "application", "app", "device", "host", "site", "resource", "entry"])
+    list(&[
+        "service",
+        "system",
+        "name",
+        "account",
+        "application",
+        "app",
+        "device",
+        "host",
+        "site",
+        "resource",
+        "entry",
+    ])
 }
 pub fn default_username() -> Vec<String> {
-    list(&["username", "user name", "user", "login name", "user id", "account name"])
+    list(&[
+        "username",
+        "user name",
+        "user",
+        "login name",
+        "user id",
+        "account name",
+    ])
 }
 pub fn default_password() -> Vec<String> {
     list(&["password", "passwd", "pwd", "passphrase", "secret"])
 }
 pub fn default_url() -> Vec<String> {
-    list(&["url", "link", "web address", "website", "login url", "portal", "uri"])
+    list(&[
+        "url",
+        "link",
+        "web address",
+        "website",
+        "login url",
+        "portal",
+        "uri",
+    ])
 }
 pub fn default_notes() -> Vec<String> {
-    list(&["notes", "note", "comments", "comment", "remarks", "description", "details"])
+    list(&[
+        "notes",
+        "note",
+        "comments",
+        "comment",
+        "remarks",
+        "description",
+        "details",
+    ])
 }
 pub fn default_category() -> Vec<String> {
     list(&["category", "type"])
@@ -187,7 +240,15 @@ pub fn default_email() -> Vec<String> {
     list(&["email", "e-mail", "mail", "email address", "e-mail address"])
 }
 pub fn default_phone() -> Vec<String> {
-    list(&["phone", "telephone", "tel", "phone number", "mobile", "cell", "direct line"])
+    list(&[
+        "phone",
+        "telephone",
+        "tel",
+        "phone number",
+        "mobile",
+        "cell",
+        "direct line",
+    ])
 }
 
 /// Rows of a two-column `key | value` table, or `None` when the table is not one.
@@ -199,7 +260,11 @@ pub fn key_value_rows(t: &Table, min_rows: usize) -> Option<Vec<(usize, String)>
         if r.cells.len() != 2 {
             return None;
         }
-        if i == 0 && r.cells.iter().all(|c| c.header) && t.rows.len() > 1 && !t.rows[1].cells[1].header {
+        if i == 0
+            && r.cells.iter().all(|c| c.header)
+            && t.rows.len() > 1
+            && !t.rows[1].cells[1].header
+        {
             let second_is_header = t.rows[1].cells[0].header;
             if !second_is_header {
                 continue;
