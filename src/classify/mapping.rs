@@ -142,6 +142,24 @@ pub struct Rule {
     pub other_keys: Option<Spanned<String>>,
 }
 
+impl Rule {
+    /// A rule with no conditions and no options (what a built-in detector applies).
+    pub fn default_for(make: Make) -> Rule {
+        Rule {
+            when: When::default(),
+            make,
+            type_: None,
+            fields: BTreeMap::new(),
+            keep_document: None,
+            columns: None,
+            configuration_type: None,
+            category: None,
+            link_tags: None,
+            other_keys: None,
+        }
+    }
+}
+
 /// Header synonyms of password and contact tables. A given list replaces the default.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -368,6 +386,18 @@ fn validate(m: &Mapping, src: &str, path: &Path) -> Result<(), Error> {
                 "children_of names each organization after its page; remove name",
             ));
         }
+    }
+    if !matches!(
+        m.detect.key_value.make,
+        Make::Document | Make::Configuration
+    ) {
+        let at = src.find("[detect.key_value]").unwrap_or(0);
+        return Err(err_at(
+            path,
+            src,
+            at,
+            "detect.key_value.make is \"document\" or \"configuration\"; use a [[rule]] with a type for flexible assets",
+        ));
     }
     let known = |t: &str| m.flexible_asset_type.contains_key(t);
     for (tname, t) in &m.flexible_asset_type {

@@ -1,16 +1,26 @@
-//! Deciding what each page becomes in IT Glue. This version applies the default
-//! mapping: each space is one Organization, the page tree becomes document folders
-//! and every page with content a Document (BUNDLE.md "The tree").
+//! Deciding what each page becomes in IT Glue (MAPPING.md): which Organization,
+//! and whether a Document, Flexible Asset, Configuration, Contacts, Passwords or
+//! nothing; the page tree becomes document folders; links become related items.
+//! Without a mapping file the defaults apply: each space one Organization, every
+//! page a Document, password and contact tables extracted.
 
 pub mod contacts;
+pub mod draft;
+pub mod kv;
 pub mod mapping;
+pub mod orgs;
 pub mod passwords;
+pub mod rules;
+mod run;
 pub mod tables;
 pub mod tree;
 
 use std::collections::HashMap;
 
-use crate::bundle::{Folder, Organization};
+use crate::bundle::{
+    Configuration, Contact, FlexibleAsset, FlexibleAssetType, Folder, Organization, Password,
+    RelatedItem,
+};
 use crate::model::Finding;
 
 /// What a page of the export turned into, for links that point at it.
@@ -45,8 +55,29 @@ pub struct Plan {
     /// (space, page id) → what links to that page become.
     pub targets: HashMap<(String, String), PageTarget>,
     pub findings: Vec<Finding>,
+    pub flexible_asset_types: Vec<FlexibleAssetType>,
+    pub flexible_assets: Vec<FlexibleAsset>,
+    pub configurations: Vec<Configuration>,
+    pub contacts: Vec<Contact>,
+    pub passwords: Vec<Password>,
+    pub related_items: Vec<RelatedItem>,
+    /// What each page became, in tree order (for `scan`).
+    pub outcomes: Vec<Outcome>,
 }
 
+/// What one page became, for people.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Outcome {
+    pub space: String,
+    pub page_id: String,
+    pub title: String,
+    /// Organization name.
+    pub organization: String,
+    /// The records, e.g. "flexible asset Server (rule 1)", "document", "3 passwords".
+    pub becomes: Vec<String>,
+}
+
+pub use run::classify;
 pub use tree::plan;
 
 /// The page a record is being made from.

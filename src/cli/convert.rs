@@ -7,15 +7,27 @@ use super::progress::Output;
 use crate::archive::Limits;
 use crate::stage::{ConvertOptions, convert};
 
-pub fn run(
-    exports: Vec<PathBuf>,
-    out_dir: PathBuf,
-    jobs: Option<usize>,
-    force: bool,
-    strict: bool,
-    json: bool,
-    out: &Output,
-) -> i32 {
+/// The arguments of `convert`.
+pub struct Args {
+    pub exports: Vec<PathBuf>,
+    pub out_dir: PathBuf,
+    pub jobs: Option<usize>,
+    pub force: bool,
+    pub mapping: Option<PathBuf>,
+    pub strict: bool,
+    pub json: bool,
+}
+
+pub fn run(args: Args, out: &Output) -> i32 {
+    let Args {
+        exports,
+        out_dir,
+        jobs,
+        force,
+        mapping,
+        strict,
+        json,
+    } = args;
     if let Some(n) = jobs {
         if n == 0 {
             eprintln!("error: --jobs must be at least 1");
@@ -30,6 +42,7 @@ pub fn run(
         out: out_dir,
         force,
         limits: Limits::default(),
+        mapping,
     };
     let result = convert(&opts, &|m| out.step(m));
     out.done();
@@ -47,6 +60,18 @@ pub fn run(
         summary.attachment_bytes,
         c("blobs")
     ));
+    let records: Vec<String> = [
+        ("organizations", "organizations"),
+        ("flexible_assets", "flexible assets"),
+        ("configurations", "configurations"),
+        ("contacts", "contacts"),
+        ("passwords", "passwords"),
+        ("related_items", "related items"),
+    ]
+    .iter()
+    .map(|(k, label)| format!("{} {label}", c(k)))
+    .collect();
+    out.say(&format!("records: {}", records.join(", ")));
     if !summary.findings.is_empty() {
         out.say("findings:");
         for (code, n) in &summary.findings {

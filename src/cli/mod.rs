@@ -42,6 +42,12 @@ pub enum Command {
         /// Print a machine-readable inventory on stdout.
         #[arg(long)]
         json: bool,
+        /// Classify with this mapping file (TOML; see README "Mapping and classification").
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// Write a draft mapping file from what the export contains.
+        #[arg(long, value_name = "FILE")]
+        write_mapping: Option<PathBuf>,
     },
     /// Convert exports into a staged bundle.
     Convert {
@@ -57,6 +63,9 @@ pub enum Command {
         /// Replace a non-empty --out.
         #[arg(long)]
         force: bool,
+        /// The mapping file (TOML; default: each space one organization, pages documents).
+        #[arg(long)]
+        mapping: Option<PathBuf>,
         /// Exit with status 3 when there are warnings.
         #[arg(long)]
         strict: bool,
@@ -89,15 +98,38 @@ pub fn main() -> i32 {
     };
     let out = progress::Output::new(cli.quiet, cli.verbose);
     match cli.command {
-        Command::Scan { exports, json } => scan::run(&exports, json, &out),
+        Command::Scan {
+            exports,
+            json,
+            mapping,
+            write_mapping,
+        } => scan::run(
+            &exports,
+            json,
+            mapping.as_deref(),
+            write_mapping.as_deref(),
+            &out,
+        ),
         Command::Convert {
             exports,
             out: dir,
             jobs,
             force,
+            mapping,
             strict,
             json,
-        } => convert::run(exports, dir, jobs, force, strict, json, &out),
+        } => convert::run(
+            convert::Args {
+                exports,
+                out_dir: dir,
+                jobs,
+                force,
+                mapping,
+                strict,
+                json,
+            },
+            &out,
+        ),
         Command::Check { bundle, json } => check::run(&bundle, json, &out),
     }
 }

@@ -1,14 +1,24 @@
 //! `cf2itglue scan`: an inventory of exports, without writing anything.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::exit;
 use super::progress::Output;
 use crate::archive::Limits;
 use crate::model::{Block, Inline, PageKind};
 
-pub fn run(exports: &[PathBuf], json: bool, out: &Output) -> i32 {
+pub fn run(
+    exports: &[PathBuf],
+    json: bool,
+    mapping: Option<&Path>,
+    write_mapping: Option<&Path>,
+    out: &Output,
+) -> i32 {
+    let mapping = match mapping.map(crate::classify::mapping::load).transpose() {
+        Ok(m) => m.map(|(m, _)| m).unwrap_or_default(),
+        Err(e) => return super::fail(&e),
+    };
     out.step("reading exports");
     let spill = match crate::model::Spill::new() {
         Ok(s) => s,
@@ -19,10 +29,39 @@ pub fn run(exports: &[PathBuf], json: bool, out: &Output) -> i32 {
     };
     let read = crate::stage::read_exports(exports, Limits::default(), Some(&spill));
     out.done();
-    let read = match read {
+    let mut read = match read {
         Ok(r) => r,
         Err(e) => return super::fail(&e),
     };
+    let counts: Vec<usize> = read.iter().map(|(_, s, _)| s.len()).collect();
+    let mut all: Vec<crate::model::Space> = read
+        .iter_mut()
+        .flat_map(|(_, s, _)| std::mem::take(s))
+        .collect();
+    let plan = match crate::classify::classify(&mut all, &mapping, Some(&spill)) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: cannot read a page body back from the temporary file: {e}");
+            return exit::FATAL;
+        }
+    };
+    if let Some(dest) = write_mapping {
+        let text = match crate::classify::draft::draft(&all, &spill) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: cannot read a page body back from the temporary file: {e}");
+                return exit::FATAL;
+            }
+        };
+        if let Err(e) = std::fs::write(dest, text) {
+            return super::fail(&crate::Error::io(dest, e));
+        }
+        out.say(&format!("draft mapping written: {}", dest.display()));
+    }
+    let mut it = all.into_iter();
+    for ((_, s, _), n) in read.iter_mut().zip(counts) {
+        s.extend(it.by_ref().take(n));
+    }
     let mut inventory = Vec::new();
     for (archive, spaces, findings) in &read {
         for space in spaces {
@@ -91,7 +130,18 @@ pub fn run(exports: &[PathBuf], json: bool, out: &Output) -> i32 {
                 out.say(&format!(
                     "  images in bodies: {images}; tables: {tables}; comments: {comments}"
                 ));
-                out.say("  every page becomes: a Document (folders for pages with children)");
+                out.say("  what each page becomes:");
+                for o in plan.outcomes.iter().filter(|o| o.space == space.key) {
+                    let becomes = if o.becomes.is_empty() {
+                        "a folder only, or nothing (empty)".to_string()
+                    } else {
+                        o.becomes.join(" + ")
+                    };
+                    out.say(&format!(
+                        "    {:>8}  {}  [{}] → {}",
+                        o.page_id, o.title, o.organization, becomes
+                    ));
+                }
                 for (code, n) in &codes {
                     out.say(&format!("  {n:>6}  {code}"));
                 }
@@ -110,6 +160,7 @@ pub fn run(exports: &[PathBuf], json: bool, out: &Output) -> i32 {
                 "tables": tables,
                 "comments": comments,
                 "findings": codes,
+                "pages_become": plan.outcomes.iter().filter(|o| o.space == space.key).collect::<Vec<_>>(),
             }));
         }
     }

@@ -40,6 +40,11 @@ pub enum Code {
     UnsafeContentRemoved,
     EntryRejected,
     EntryUnused,
+    PageSkipped,
+    FieldInvalid,
+    FieldUnmapped,
+    MappingUnused,
+    RecordExtracted,
 }
 
 impl Code {
@@ -70,6 +75,11 @@ impl Code {
             Code::UnsafeContentRemoved => "unsafe-content-removed",
             Code::EntryRejected => "entry-rejected",
             Code::EntryUnused => "entry-unused",
+            Code::PageSkipped => "page-skipped",
+            Code::FieldInvalid => "field-invalid",
+            Code::FieldUnmapped => "field-unmapped",
+            Code::MappingUnused => "mapping-unused",
+            Code::RecordExtracted => "record-extracted",
         }
     }
 
@@ -88,7 +98,10 @@ impl Code {
             | Code::LabelsKeptAsText
             | Code::PasswordExtracted
             | Code::FileNameCollisionRenamed
-            | Code::EntryUnused => Severity::Info,
+            | Code::EntryUnused
+            | Code::PageSkipped
+            | Code::FieldUnmapped
+            | Code::RecordExtracted => Severity::Info,
             Code::PageUnreadable => Severity::Error,
             _ => Severity::Warning,
         }

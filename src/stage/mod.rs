@@ -24,6 +24,8 @@ pub struct ConvertOptions {
     pub out: PathBuf,
     pub force: bool,
     pub limits: Limits,
+    /// The mapping file (`--mapping`); `None`: the defaults.
+    pub mapping: Option<PathBuf>,
 }
 
 /// What `convert` did.
@@ -77,6 +79,20 @@ fn convert_into(
     tmp: &Path,
     progress: &dyn Fn(&str),
 ) -> Result<Summary, Error> {
+    let (mapping, mapping_info) = match &opts.mapping {
+        Some(p) => {
+            let (m, hash) = classify::mapping::load(p)?;
+            let info = bundle::manifest::MappingInfo {
+                file_name: p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default(),
+                blake3: hash,
+            };
+            (m, Some(info))
+        }
+        None => (classify::mapping::Mapping::default(), None),
+    };
     progress("reading exports");
     let spill = Spill::new().map_err(|e| Error::io(&std::env::temp_dir(), e))?;
     let exports = read_exports(&opts.exports, opts.limits, Some(&spill))?;
@@ -125,11 +141,20 @@ fn convert_into(
     }
 
     progress("resolving links and attachments");
-    let resolution = transform::resolve(&mut spaces, Some(&spill), transform::Extras::default())
-        .map_err(|e| Error::io(&std::env::temp_dir(), e))?;
+    let resolution = transform::resolve(
+        &mut spaces,
+        Some(&spill),
+        transform::Extras {
+            append_comments: mapping.documents.comments == classify::mapping::Keep::Append,
+            append_labels: mapping.documents.labels == classify::mapping::Keep::Append,
+        },
+    )
+    .map_err(|e| Error::io(&std::env::temp_dir(), e))?;
     findings.extend(resolution.findings.iter().cloned());
 
-    let plan = classify::plan(&spaces);
+    progress("classifying pages");
+    let plan = classify::classify(&mut spaces, &mapping, Some(&spill))
+        .map_err(|e| Error::io(&std::env::temp_dir(), e))?;
     findings.extend(plan.findings.iter().cloned());
 
     progress("storing attachments");
@@ -152,7 +177,12 @@ fn convert_into(
         folders: plan.folders.clone(),
         documents,
         attachments: staged.records,
-        ..Records::default()
+        flexible_asset_types: plan.flexible_asset_types.clone(),
+        flexible_assets: plan.flexible_assets.clone(),
+        configurations: plan.configurations.clone(),
+        contacts: plan.contacts.clone(),
+        passwords: plan.passwords.clone(),
+        related_items: plan.related_items.clone(),
     };
     sort_records(&mut records);
 
@@ -264,7 +294,7 @@ fn convert_into(
             version: env!("CARGO_PKG_VERSION").into(),
         },
         sources,
-        mapping: None,
+        mapping: mapping_info,
         counts: counts.clone(),
         files: writer.hashes.clone(),
     };

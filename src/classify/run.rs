@@ -1,0 +1,579 @@
+//! The classification driver: for each page, its organization, the first rule
+//! that matches (or the built-in detectors), the records made from its tables,
+//! and the body written back with secrets replaced; then the tree, a scrub of
+//! any other copy of a secret, related items from links and Tag fields.
+
+use std::collections::{BTreeSet, HashMap};
+use std::io;
+
+use super::contacts::{self, ContactColumns};
+use super::kv;
+use super::mapping::{Make, Mapping};
+use super::passwords::{self, PwColumns};
+use super::rules::{self, Facts};
+use super::tables::{self, norm};
+use super::tree::{self, PageDecision};
+use super::{Outcome, PageCtx, PageTarget, Plan};
+use crate::bundle::{
+    Configuration, FieldDef, FlexibleAsset, FlexibleAssetType, PageSource, RelatedItem, keys,
+};
+use crate::model::{Block, Body, Code, Finding, LinkTarget, Page, Space, Spill};
+
+type PageKey = (String, String);
+
+/// A page's body, taken out of the page (or read from the spill).
+fn take_body(page: &mut Page, spill: Option<&Spill>) -> io::Result<Option<Body>> {
+    if let Some(b) = page.body.take() {
+        return Ok(Some(b));
+    }
+    match (spill, page.parked) {
+        (Some(s), Some(p)) => s.get(p).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// Puts a body back: parked again when it changed and the page was parked.
+fn put_body(page: &mut Page, body: Body, changed: bool, spill: Option<&Spill>) -> io::Result<()> {
+    match (spill, page.parked) {
+        (Some(s), Some(_)) => {
+            if changed {
+                page.has_content = !body.is_empty();
+                page.parked = Some(s.put(&body)?);
+            }
+        }
+        _ => page.body = Some(body),
+    }
+    Ok(())
+}
+
+/// True when a body holds something besides its first table.
+fn more_than_first_table(body: &Body) -> bool {
+    let mut seen_table = false;
+    fn walk(blocks: &[Block], seen: &mut bool) -> bool {
+        for b in blocks {
+            match b {
+                Block::Table(_) if !*seen => *seen = true,
+                Block::Group(inner) => {
+                    if walk(inner, seen) {
+                        return true;
+                    }
+                }
+                b if b.is_blank() => {}
+                _ => return true,
+            }
+        }
+        false
+    }
+    walk(&body.blocks, &mut seen_table)
+}
+
+fn page_links(body: &Body) -> Vec<PageKey> {
+    let mut links = Vec::new();
+    tables::links_in(&body.blocks, &mut links);
+    let mut out: Vec<PageKey> = Vec::new();
+    for l in links {
+        if let LinkTarget::Resolved { space, page_id, .. } = l {
+            let k = (space.clone(), page_id.clone());
+            if !out.contains(&k) {
+                out.push(k);
+            }
+        }
+    }
+    out
+}
+
+/// A Tag field to fill once every page's records are known.
+struct PendingTags {
+    asset: usize,
+    field: String,
+    tag_type: String,
+    pages: Vec<PageKey>,
+}
+
+/// Classifies every space with a mapping. Bodies that change (secrets replaced)
+/// are written back (parked again when a spill is used).
+pub fn classify(spaces: &mut [Space], m: &Mapping, spill: Option<&Spill>) -> io::Result<Plan> {
+    let mut plan = Plan::default();
+    for (name, def) in &m.flexible_asset_type {
+        plan.flexible_asset_types.push(FlexibleAssetType {
+            key: keys::flexible_asset_type(name),
+            name: name.clone(),
+            description: def.description.clone(),
+            fields: def
+                .fields
+                .iter()
+                .map(|f| {
+                    let f = f.get_ref();
+                    FieldDef {
+                        name: f.name.clone(),
+                        kind: f.kind.as_str().into(),
+                        required: f.required,
+                        show_in_list: f.show_in_list,
+                        tag_type: f.tag_type.clone(),
+                        options: f.options.clone(),
+                    }
+                })
+                .collect(),
+        });
+    }
+    let detect_pw = PwColumns::new(m.detect.passwords.columns.as_ref().map(|c| c.get_ref()));
+    let detect_ct = ContactColumns::new(m.detect.contacts.columns.as_ref().map(|c| c.get_ref()));
+    let mut links_of: HashMap<PageKey, Vec<PageKey>> = HashMap::new();
+    let mut record_of: HashMap<PageKey, String> = HashMap::new();
+    let mut fa_type_of: HashMap<PageKey, String> = HashMap::new();
+    let mut pending: Vec<PendingTags> = Vec::new();
+    let mut secrets: Vec<(String, String, String)> = Vec::new();
+    let mut secret_pages: BTreeSet<PageKey> = BTreeSet::new();
+    for space in spaces.iter_mut() {
+        let assign = super::orgs::assign(space, m, &mut plan);
+        let org_names: HashMap<String, String> = plan
+            .organizations
+            .iter()
+            .map(|o| (o.key.clone(), o.name.clone()))
+            .collect();
+        let meta: HashMap<String, (String, Option<String>)> = space
+            .pages
+            .iter()
+            .map(|p| (p.id.clone(), (p.title.clone(), p.parent.clone())))
+            .collect();
+        let mut decisions = HashMap::new();
+        let skey = space.key.clone();
+        for page in space.pages.iter_mut() {
+            let mut ancestors = Vec::new();
+            let mut cur = page.parent.clone();
+            while let Some(p) = cur {
+                let Some((t, parent)) = meta.get(&p) else {
+                    break;
+                };
+                if ancestors.len() > meta.len() {
+                    break;
+                }
+                ancestors.push(t.clone());
+                cur = parent.clone();
+            }
+            ancestors.reverse();
+            let (org, org_root) = assign
+                .get(&page.id)
+                .cloned()
+                .unwrap_or_else(|| (keys::org(&skey), false));
+            let mut body = take_body(page, spill)?;
+            let was_parked = page.parked.is_some();
+            let empty = Body::default();
+            let b = body.as_ref().unwrap_or(&empty);
+            let kv_rows = kv::rows(b, m.detect.key_value.min_rows);
+            let facts = Facts {
+                space: &skey,
+                page,
+                ancestors: &ancestors,
+                body: b,
+                kv_keys: kv_rows
+                    .as_ref()
+                    .map(|r| r.iter().map(|x| norm(&x.key)).collect()),
+            };
+            let rule = rules::first(&m.rule, &facts);
+            let make = match rule {
+                Some((_, r)) => r.make,
+                None if kv_rows.is_some() => m.detect.key_value.make,
+                None => Make::Document,
+            };
+            let via = match rule {
+                Some((i, _)) => format!(" (rule {})", i + 1),
+                None => String::new(),
+            };
+            let pk: PageKey = (skey.clone(), page.id.clone());
+            let on = |f: Finding| f.on_page(&skey, &page.id);
+            let mut becomes = Vec::new();
+            let mut dec = PageDecision {
+                org: org.clone(),
+                org_root,
+                document: true,
+                record: None,
+            };
+            if make == Make::Skip {
+                plan.findings.push(on(Finding::new(
+                    Code::PageSkipped,
+                    format!("page {:?} skipped by the mapping{via}", page.title),
+                )
+                .detail(page.id.clone())));
+                dec.document = false;
+                becomes.push(format!("nothing: skipped{via}"));
+            }
+            let mut changed = false;
+            if let (Some(body), false) = (body.as_mut(), make == Make::Skip) {
+                let ctx = PageCtx {
+                    space: &skey,
+                    page_id: &page.id,
+                    title: &page.title,
+                    org: &org,
+                };
+                let rule_ref = rule.map(|(_, r)| r);
+                let record_key = match make {
+                    Make::FlexibleAsset if kv_rows.is_some() => {
+                        Some(keys::flexible_asset(&skey, &page.id))
+                    }
+                    Make::Configuration if kv_rows.is_some() => {
+                        Some(keys::configuration(&skey, &page.id))
+                    }
+                    _ => None,
+                };
+                // Passwords first, so no later step sees a secret.
+                let rule_pw;
+                let (pw_cols, category) = if make == Make::Passwords {
+                    rule_pw = PwColumns::new(
+                        rule_ref
+                            .and_then(|r| r.columns.as_ref())
+                            .map(|c| c.get_ref()),
+                    );
+                    (Some(&rule_pw), rule_ref.and_then(|r| r.category.as_deref()))
+                } else if m.detect.passwords.enabled {
+                    (Some(&detect_pw), m.detect.passwords.category.as_deref())
+                } else {
+                    (None, None)
+                };
+                if let Some(cols) = pw_cols {
+                    let pws = passwords::extract(body, &ctx, cols, category, record_key.as_deref());
+                    if !pws.is_empty() {
+                        changed = true;
+                        for p in &pws {
+                            if let Some(v) = p.password.as_ref().filter(|v| v.chars().count() >= 6)
+                            {
+                                secrets.push((v.clone(), p.key.clone(), p.name.clone()));
+                            }
+                        }
+                        secret_pages.insert(pk.clone());
+                        plan.findings.push(on(Finding::new(
+                            Code::PasswordExtracted,
+                            format!(
+                                "{} password(s) moved to Password records; the document shows a reference in place of each",
+                                pws.len()
+                            ),
+                        )));
+                        becomes.push(format!("{} password(s)", pws.len()));
+                        plan.passwords.extend(pws);
+                    }
+                }
+                let rule_ct;
+                let ct_cols = if make == Make::Contacts {
+                    rule_ct = ContactColumns::new(
+                        rule_ref
+                            .and_then(|r| r.columns.as_ref())
+                            .map(|c| c.get_ref()),
+                    );
+                    Some(&rule_ct)
+                } else if m.detect.contacts.enabled {
+                    Some(&detect_ct)
+                } else {
+                    None
+                };
+                if let Some(cols) = ct_cols {
+                    let cs = contacts::extract(body, &ctx, cols);
+                    if !cs.is_empty() {
+                        plan.findings.push(on(Finding::new(
+                            Code::RecordExtracted,
+                            format!("{} contact(s) made from a contact table", cs.len()),
+                        )));
+                        becomes.push(format!("{} contact(s)", cs.len()));
+                        plan.contacts.extend(cs);
+                    }
+                }
+                let source = PageSource {
+                    space_key: skey.clone(),
+                    page_id: page.id.clone(),
+                };
+                match (make, &kv_rows, &record_key, rule_ref) {
+                    (Make::FlexibleAsset, Some(rows), Some(key), Some(r)) => {
+                        let tname = r
+                            .type_
+                            .as_ref()
+                            .map(|t| t.get_ref().clone())
+                            .unwrap_or_default();
+                        let def = &m.flexible_asset_type[&tname];
+                        // Secrets were replaced in the body: read the rows again.
+                        let rows_now = kv::rows(body, m.detect.key_value.min_rows)
+                            .unwrap_or_else(|| rows.clone());
+                        let f = kv::flexible_asset(&rows_now, r, def, &page.title, &on);
+                        plan.findings.extend(f.findings);
+                        let asset = plan.flexible_assets.len();
+                        for (field, pages) in f.tag_links {
+                            let tag_type = def
+                                .fields
+                                .iter()
+                                .map(|x| x.get_ref())
+                                .find(|x| x.name == field)
+                                .and_then(|x| x.tag_type.clone())
+                                .unwrap_or_default();
+                            pending.push(PendingTags {
+                                asset,
+                                field,
+                                tag_type,
+                                pages,
+                            });
+                        }
+                        if let Some(lt) = &r.link_tags {
+                            let spec = def
+                                .fields
+                                .iter()
+                                .map(|x| x.get_ref())
+                                .find(|x| x.name.eq_ignore_ascii_case(lt.get_ref()));
+                            if let Some(spec) = spec {
+                                pending.push(PendingTags {
+                                    asset,
+                                    field: spec.name.clone(),
+                                    tag_type: spec.tag_type.clone().unwrap_or_default(),
+                                    pages: page_links(body),
+                                });
+                            }
+                        }
+                        plan.flexible_assets.push(FlexibleAsset {
+                            key: key.clone(),
+                            org: org.clone(),
+                            type_: keys::flexible_asset_type(&tname),
+                            traits: f.traits,
+                            tags: Default::default(),
+                            source,
+                        });
+                        record_of.insert(pk.clone(), key.clone());
+                        fa_type_of.insert(pk.clone(), tname.clone());
+                        dec.record =
+                            Some((key.clone(), format!("{} ({tname})", page.title.trim())));
+                        dec.document = r
+                            .keep_document
+                            .unwrap_or_else(|| more_than_first_table(body));
+                        becomes.push(format!("flexible asset {tname}{via}"));
+                    }
+                    (Make::Configuration, Some(rows), Some(key), r) => {
+                        let default_rule;
+                        let r = match r {
+                            Some(r) => r,
+                            None => {
+                                default_rule =
+                                    super::mapping::Rule::default_for(Make::Configuration);
+                                &default_rule
+                            }
+                        };
+                        let rows_now = kv::rows(body, m.detect.key_value.min_rows)
+                            .unwrap_or_else(|| rows.clone());
+                        let mut a = kv::configuration(&rows_now, r);
+                        let mut take = |k: &str| a.remove(k).filter(|v| !v.is_empty());
+                        plan.configurations.push(Configuration {
+                            key: key.clone(),
+                            org: org.clone(),
+                            name: take("name").unwrap_or_else(|| page.title.trim().to_string()),
+                            configuration_type: take("configuration_type").or_else(|| {
+                                r.configuration_type
+                                    .clone()
+                                    .or_else(|| m.detect.key_value.configuration_type.clone())
+                            }),
+                            hostname: take("hostname"),
+                            primary_ip: take("primary_ip"),
+                            operating_system: take("operating_system"),
+                            serial_number: take("serial_number"),
+                            notes: take("notes"),
+                            source,
+                        });
+                        record_of.insert(pk.clone(), key.clone());
+                        dec.record = Some((
+                            key.clone(),
+                            format!("{} (configuration)", page.title.trim()),
+                        ));
+                        dec.document = r
+                            .keep_document
+                            .unwrap_or_else(|| more_than_first_table(body));
+                        becomes.push(format!("configuration{via}"));
+                    }
+                    (Make::FlexibleAsset | Make::Configuration, _, _, _) => {
+                        plan.findings.push(on(Finding::new(
+                            Code::MappingUnused,
+                            format!(
+                                "rule{via} makes a {} of page {:?}, which has no key–value table; it stays a document",
+                                make.as_str().replace('_', " "),
+                                page.title
+                            ),
+                        )));
+                    }
+                    (Make::Passwords | Make::Contacts, _, _, Some(r)) => {
+                        dec.document = r.keep_document.unwrap_or(true);
+                    }
+                    _ => {
+                        if kv_rows.is_some() {
+                            becomes.push("(a key–value page: could be a flexible asset)".into());
+                        }
+                    }
+                }
+                links_of.insert(pk.clone(), page_links(body));
+            }
+            if dec.document && page_has_content(page, body.as_ref()) {
+                becomes.insert(0, "document".into());
+            }
+            if let Some(b) = body {
+                if was_parked || page.body.is_none() {
+                    put_body(page, b, changed, spill)?;
+                }
+            }
+            plan.outcomes.push(Outcome {
+                space: skey.clone(),
+                page_id: page.id.clone(),
+                title: page.title.clone(),
+                organization: org_names.get(&org).cloned().unwrap_or_default(),
+                becomes,
+            });
+            decisions.insert(page.id.clone(), dec);
+        }
+        tree::plan_space(space, &decisions, &m.documents, &mut plan);
+    }
+    if !secrets.is_empty() {
+        // Longest first, so a secret that contains another is replaced whole.
+        secrets.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        scrub_all(spaces, spill, &secrets, &mut plan)?;
+    }
+    relate(&mut plan, &links_of, &record_of, &fa_type_of, pending);
+    Ok(plan)
+}
+
+fn page_has_content(page: &Page, body: Option<&Body>) -> bool {
+    body.is_some_and(|b| !b.is_empty()) || page.attachments.iter().any(|a| a.entry.is_some())
+}
+
+/// Replaces any remaining copy of a secret in any page (prose, code) by a
+/// reference to its Password record.
+fn scrub_all(
+    spaces: &mut [Space],
+    spill: Option<&Spill>,
+    secrets: &[(String, String, String)],
+    plan: &mut Plan,
+) -> io::Result<()> {
+    for space in spaces.iter_mut() {
+        for page in space.pages.iter_mut() {
+            let was_parked = page.parked.is_some();
+            let Some(mut body) = take_body(page, spill)? else {
+                continue;
+            };
+            let n = passwords::scrub(&mut body.blocks, secrets);
+            if n > 0 {
+                plan.findings.push(
+                    Finding::new(
+                        Code::PasswordExtracted,
+                        format!(
+                            "{n} more copy/copies of an extracted password replaced by a reference"
+                        ),
+                    )
+                    .on_page(&space.key, &page.id),
+                );
+            }
+            if was_parked || page.body.is_none() {
+                put_body(page, body, n > 0, spill)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Related items from page links (unless both ends are documents, which link
+/// already), a page's record ↔ its kept document, and Tag fields.
+fn relate(
+    plan: &mut Plan,
+    links_of: &HashMap<PageKey, Vec<PageKey>>,
+    record_of: &HashMap<PageKey, String>,
+    fa_type_of: &HashMap<PageKey, String>,
+    pending: Vec<PendingTags>,
+) {
+    let doc_of = |p: &PageKey| match plan.targets.get(p) {
+        Some(PageTarget::Document { key, .. }) => Some(key.clone()),
+        _ => None,
+    };
+    let primary = |p: &PageKey| record_of.get(p).cloned().or_else(|| doc_of(p));
+    let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut items = Vec::new();
+    let mut add = |from: String, to: String, note: &str| {
+        let pair = if from < to {
+            (from.clone(), to.clone())
+        } else {
+            (to.clone(), from.clone())
+        };
+        if from != to && seen.insert(pair) {
+            items.push(RelatedItem {
+                from,
+                to,
+                notes: Some(note.to_string()),
+            });
+        }
+    };
+    let mut pages: Vec<&PageKey> = links_of.keys().collect();
+    pages.sort();
+    for p in &pages {
+        if let (Some(r), Some(d)) = (record_of.get(*p), doc_of(p)) {
+            add(r.clone(), d, "made from the same page");
+        }
+    }
+    for p in pages {
+        let Some(from) = primary(p) else { continue };
+        for q in &links_of[p] {
+            let Some(to) = primary(q) else { continue };
+            if from.starts_with("doc/") && to.starts_with("doc/") {
+                continue;
+            }
+            add(from.clone(), to, "linked from the page");
+        }
+    }
+    plan.related_items = items;
+    // Tag fields: the linked pages' records of the tag type.
+    for t in pending {
+        let mut keys: Vec<String> = Vec::new();
+        for q in &t.pages {
+            let found: Vec<String> = match t.tag_type.as_str() {
+                "Documents" => doc_of(q).into_iter().collect(),
+                "Configurations" => record_of
+                    .get(q)
+                    .filter(|k| k.starts_with("cfg/"))
+                    .cloned()
+                    .into_iter()
+                    .collect(),
+                "Contacts" => plan
+                    .contacts
+                    .iter()
+                    .filter(|c| c.source.space_key == q.0 && c.source.page_id == q.1)
+                    .map(|c| c.key.clone())
+                    .collect(),
+                "Passwords" => plan
+                    .passwords
+                    .iter()
+                    .filter(|c| c.source.space_key == q.0 && c.source.page_id == q.1)
+                    .map(|c| c.key.clone())
+                    .collect(),
+                "Organizations" => plan
+                    .documents
+                    .iter()
+                    .find(|d| d.space == q.0 && d.page_id == q.1)
+                    .map(|d| d.org.clone())
+                    .into_iter()
+                    .collect(),
+                fa_type => record_of
+                    .get(q)
+                    .filter(|_| {
+                        fa_type_of
+                            .get(q)
+                            .is_some_and(|t| t.eq_ignore_ascii_case(fa_type))
+                    })
+                    .cloned()
+                    .into_iter()
+                    .collect(),
+            };
+            keys.extend(found);
+        }
+        keys.sort();
+        keys.dedup();
+        if !keys.is_empty() {
+            plan.flexible_assets[t.asset]
+                .tags
+                .entry(t.field)
+                .or_default()
+                .extend(keys);
+        }
+    }
+    for a in &mut plan.flexible_assets {
+        for v in a.tags.values_mut() {
+            v.sort();
+            v.dedup();
+        }
+    }
+}
