@@ -243,7 +243,7 @@ pub fn flexible_asset(
                         spec.name
                     ),
                 )));
-                if spec.kind != FieldKind::Password {
+                if spec.kind != FieldKind::Password && rule.other_keys.is_some() {
                     other.push(format!("{}: {}", row.key, row.value.replace('\n', " ")));
                 }
             }

@@ -482,6 +482,17 @@ fn relate(
         _ => None,
     };
     let primary = |p: &PageKey| record_of.get(p).cloned().or_else(|| doc_of(p));
+    // Related items stay within one organization.
+    let mut org_of: HashMap<&str, &str> = HashMap::new();
+    for d in &plan.documents {
+        org_of.insert(&d.key, &d.org);
+    }
+    for a in &plan.flexible_assets {
+        org_of.insert(&a.key, &a.org);
+    }
+    for c in &plan.configurations {
+        org_of.insert(&c.key, &c.org);
+    }
     let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
     let mut items = Vec::new();
     let mut add = |from: String, to: String, note: &str| {
@@ -490,7 +501,8 @@ fn relate(
         } else {
             (to.clone(), from.clone())
         };
-        if from != to && seen.insert(pair) {
+        let same_org = org_of.get(from.as_str()) == org_of.get(to.as_str());
+        if from != to && same_org && seen.insert(pair) {
             items.push(RelatedItem {
                 from,
                 to,

@@ -204,11 +204,20 @@ pub fn plan_space(
             page.shows_content() || page.attachments.iter().any(|a| a.entry.is_some());
         if !has_content || !dec.document {
             if !has_content && own_folder.is_none() && dec.record.is_none() {
+                let moved = space
+                    .pages
+                    .iter()
+                    .any(|p| p.parent.as_deref() == Some(page.id.as_str()));
+                let why = if moved {
+                    "its children went to other organizations"
+                } else {
+                    "no children"
+                };
                 plan.findings.push(
                     Finding::new(
                         Code::PageEmpty,
                         format!(
-                            "page {:?} has no content and no children; not staged",
+                            "page {:?} has no content and {why}; not staged",
                             page.title
                         ),
                     )
