@@ -137,7 +137,9 @@ pub fn main() -> i32 {
 /// Prints a library error as one line and returns its exit status.
 pub fn fail(err: &crate::Error) -> i32 {
     eprintln!("error: {err}");
-    if err.is_bad_input() {
+    if matches!(err, crate::Error::Mapping { .. }) {
+        exit::USAGE
+    } else if err.is_bad_input() {
         exit::BAD_INPUT
     } else {
         exit::FATAL

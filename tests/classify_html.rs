@@ -1,0 +1,293 @@
+//! Classification of the sample export with the sample mapping
+//! (testdata/acme-mapping.toml): golden records, secrets kept out of documents and
+//! the report, configurations by rule, the draft mapping, scan's per-page outcome
+//! and mapping errors that name the line.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::*;
+use serde_json::{Value, json};
+
+fn mapping() -> PathBuf {
+    root().join("testdata/acme-mapping.toml")
+}
+
+fn convert_with(mapping: &Path, out: &Path) {
+    let o = run(&[
+        "convert",
+        sample().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--mapping",
+        mapping.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "convert failed: {}", stderr(&o));
+}
+
+fn by_key(records: Vec<Value>) -> BTreeMap<String, Value> {
+    records
+        .into_iter()
+        .map(|r| (r["key"].as_str().unwrap().to_string(), r))
+        .collect()
+}
+
+#[test]
+fn records_match_golden_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("b");
+    convert_with(&mapping(), &out);
+    let actual: BTreeMap<_, _> = files(&out)
+        .into_iter()
+        .filter(|(n, _)| n.ends_with(".jsonl") || n.starts_with("documents/") || n == "report.json")
+        .collect();
+    golden(&actual, &root().join("tests/golden/acme-mapping"));
+}
+
+#[test]
+fn server_sheets_become_flexible_assets_with_checked_fields() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("b");
+    convert_with(&mapping(), &out);
+    let fa = by_key(jsonl(&out, "flexible_assets.jsonl"));
+    let dc01 = &fa["fa/ACME/98323"];
+    assert_eq!(dc01["type"], "fat/server");
+    assert_eq!(dc01["traits"]["Hostname"], "DC01");
+    assert_eq!(dc01["traits"]["IP Address"], "10.20.10.10");
+    assert_eq!(dc01["traits"]["Serial"], "7XK2QF3", "renamed by fields");
+    assert_eq!(dc01["traits"]["Warranty Expires"], "2027-03-31");
+    assert_eq!(dc01["tags"]["Related documents"], json!(["doc/ACME/98324"]));
+    // FS01's warranty is "n/a (...)": not a date, so a finding and the text kept
+    // in other_keys.
+    let fs01 = &fa["fa/ACME/98325"];
+    assert!(fs01["traits"].get("Warranty Expires").is_none());
+    assert_eq!(
+        fs01["traits"]["Other details"],
+        "Warranty Expires: n/a (virtual machine on HV01)"
+    );
+    let f = findings(&out);
+    assert!(f.iter().any(|x| x["code"] == "field-invalid"
+        && x["page"] == "fa/ACME/98325"
+        && x["message"].as_str().unwrap().contains("is not a date")));
+    // A Number field: "31" → 31; "5 (warehouse)" → finding.
+    assert_eq!(fa["fa/ACME/98351"]["traits"]["Staff"], 31);
+    assert!(fa["fa/ACME/98352"]["traits"].get("Staff").is_none());
+    // FS01 holds only its sheet, so no document is kept; links to it point at the asset.
+    let docs = by_key(jsonl(&out, "documents.jsonl"));
+    assert!(!docs.contains_key("doc/ACME/98325"));
+    assert!(docs.contains_key("doc/ACME/98323"), "DC01 has text besides its sheet");
+    let servers = fs::read_to_string(out.join("documents/ACME/98320.html")).unwrap();
+    assert!(servers.contains(r#"<a data-cf2itglue-ref="fa/ACME/98325">FS01</a>"#), "{servers}");
+    let types = jsonl(&out, "flexible_asset_types.jsonl");
+    assert_eq!(types.len(), 2);
+    assert_eq!(types[0]["key"], "fat/server");
+    assert_eq!(types[0]["fields"][6], json!({"name": "Warranty Expires", "kind": "Date", "required": false, "show_in_list": false, "tag_type": null, "options": null}));
+}
+
+#[test]
+fn password_table_becomes_passwords_and_no_secret_stays_anywhere() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, m) in [("default", None), ("mapped", Some(mapping()))] {
+        let out = tmp.path().join(name);
+        match &m {
+            Some(m) => convert_with(m, &out),
+            None => {
+                convert(&sample(), &out);
+            }
+        }
+        let pw = jsonl(&out, "passwords.jsonl");
+        assert_eq!(pw.len(), 5, "one per row with a password (SQL sa has none)");
+        assert_eq!(pw[0]["key"], "pw/ACME/98360/1");
+        assert_eq!(pw[0]["name"], "Microsoft 365 break-glass admin");
+        assert_eq!(pw[0]["username"], "breakglass@acmecorp.onmicrosoft.com");
+        assert_eq!(pw[0]["password"], "Tr0ub4dor&3-acme");
+        assert_eq!(pw[0]["url"], "https://admin.microsoft.com");
+        assert_eq!(pw[4]["key"], "pw/ACME/98360/6", "row numbers are stable");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(out.join("passwords.jsonl")).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let secrets: Vec<String> = pw
+            .iter()
+            .map(|p| p["password"].as_str().unwrap().to_string())
+            .collect();
+        for (file, bytes) in files(&out) {
+            if file == "passwords.jsonl" || file.starts_with("blobs/") {
+                continue;
+            }
+            let text = String::from_utf8_lossy(&bytes);
+            for s in &secrets {
+                let escaped = s.replace('&', "&amp;").replace('"', "&quot;");
+                assert!(
+                    !text.contains(s.as_str()) && !text.contains(&escaped),
+                    "a secret is in {file} ({name})"
+                );
+            }
+        }
+        let html = fs::read_to_string(out.join("documents/ACME/98360.html")).unwrap();
+        assert!(html.contains(r#"<a data-cf2itglue-ref="pw/ACME/98360/2">Password: Veeam Backup &amp; Replication (in IT Glue Passwords)</a>"#));
+    }
+}
+
+#[test]
+fn contacts_become_contacts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("b");
+    convert_with(&mapping(), &out);
+    let c = jsonl(&out, "contacts.jsonl");
+    assert_eq!(c.len(), 5);
+    assert_eq!(c[0]["first_name"], "Margaret Ellen");
+    assert_eq!(c[0]["last_name"], "Kowalski");
+    assert_eq!(c[1]["emails"], json!([{"value": "dokafor@acmecorp.example", "primary": true, "label": null}]));
+    assert_eq!(
+        c[1]["phones"],
+        json!([
+            {"value": "+1 503 555 0117", "extension": null, "primary": true, "label": null},
+            {"value": "+1 971 555 0188", "extension": null, "primary": false, "label": "mobile"}
+        ])
+    );
+    assert_eq!(c[4]["title"], "Sales Lead, Zürich");
+}
+
+#[test]
+fn a_subtree_becomes_its_own_organization_and_links_become_related_items() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("b");
+    convert_with(&mapping(), &out);
+    let orgs = by_key(jsonl(&out, "organizations.jsonl"));
+    assert_eq!(orgs["org/ACME"]["match"], "existing");
+    assert_eq!(orgs["org/ACME/98352"]["name"], "Branch Office");
+    assert_eq!(orgs["org/ACME/98352"]["source"]["page_id"], "98352");
+    let docs = by_key(jsonl(&out, "documents.jsonl"));
+    // Branch Office's body sits at its organization's root, its child "Backups"
+    // keeps its name (no clash in that organization).
+    assert_eq!(docs["doc/ACME/98352"]["org"], "org/ACME/98352");
+    assert_eq!(docs["doc/ACME/98352"]["folder"], Value::Null);
+    assert_eq!(docs["doc/ACME/98353"]["name"], "Backups");
+    assert_eq!(docs["doc/ACME/98330"]["name"], "Backups");
+    // Flattened past max_folder_depth = 3.
+    assert_eq!(docs["doc/ACME/98324"]["name"], "Domain Controllers / DC01 / DC01 Build Notes");
+    assert_eq!(docs["doc/ACME/98324"]["folder"], "folder/ACME/98321");
+    let rel = jsonl(&out, "related_items.jsonl");
+    let has = |from: &str, to: &str| rel.iter().any(|r| r["from"] == from && r["to"] == to);
+    assert!(has("fa/ACME/98325", "fa/ACME/98326"), "FS01 links to HV01");
+    assert!(has("fa/ACME/98323", "doc/ACME/98323"), "asset ↔ its kept document");
+    assert!(has("doc/ACME/98320", "fa/ACME/98325"));
+    // No duplicates, and never across organizations.
+    let mut pairs: Vec<_> = rel
+        .iter()
+        .map(|r| {
+            let (a, b) = (r["from"].as_str().unwrap(), r["to"].as_str().unwrap());
+            if a < b { (a, b) } else { (b, a) }
+        })
+        .collect();
+    let n = pairs.len();
+    pairs.sort();
+    pairs.dedup();
+    assert_eq!(pairs.len(), n);
+    assert!(!has("fa/ACME/98351", "doc/ACME/98310"), "Head Office is another organization");
+    let manifest: Value = serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["mapping"]["file_name"], "acme-mapping.toml");
+    assert_eq!(manifest["counts"]["organizations"], 4);
+    assert_eq!(manifest["counts"]["passwords"], 5);
+}
+
+#[test]
+fn configurations_by_rule() {
+    let tmp = tempfile::tempdir().unwrap();
+    let m = tmp.path().join("m.toml");
+    fs::write(
+        &m,
+        "[[rule]]\nwhen = { keys = [\"Hostname\", \"IP Address\"] }\nmake = \"configuration\"\nconfiguration_type = \"Server\"\nkeep_document = false\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("b");
+    convert_with(&m, &out);
+    let cfg = by_key(jsonl(&out, "configurations.jsonl"));
+    assert_eq!(cfg.len(), 3);
+    assert_eq!(
+        cfg["cfg/ACME/98326"],
+        json!({
+            "key": "cfg/ACME/98326", "org": "org/ACME", "name": "Hyper-V Host HV01",
+            "configuration_type": "Server", "hostname": "HV01", "primary_ip": "10.20.10.5",
+            "operating_system": "Windows Server 2022 Datacenter", "serial_number": "9QW4MN2",
+            "notes": "Role: Hyper-V host (FS01, UNIFI01, VBR01)\nModel: Dell PowerEdge R650xs\nWarranty Expires: 2028-06-30\nLocation: Head Office, server room 214, rack A U8–U9\nNotes: iDRAC at 10.20.99.21. 2× Xeon Silver 4314, 256 GB RAM, 6× 1.92 TB SSD RAID 10.",
+            "source": {"space_key": "ACME", "page_id": "98326"}
+        })
+    );
+    let docs = by_key(jsonl(&out, "documents.jsonl"));
+    assert!(!docs.contains_key("doc/ACME/98326"), "keep_document = false");
+    assert!(jsonl(&out, "flexible_assets.jsonl").is_empty());
+}
+
+#[test]
+fn draft_mapping_converts_unedited_and_edited_as_the_readme_shows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let draft = tmp.path().join("draft.toml");
+    let o = run(&["scan", sample().to_str().unwrap(), "--write-mapping", draft.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = fs::read_to_string(&draft).unwrap();
+    assert!(text.contains("# Key–value pages (3): DC01, FS01, Hyper-V Host HV01\n[[rule]]"));
+    assert!(text.contains("[flexible_asset_type.\"Server\"]"));
+    assert!(text.contains("#   Service | Username | Password | URL | Notes   (Service Accounts & Passwords)"));
+    let out = tmp.path().join("unedited");
+    convert_with(&draft, &out);
+    assert_eq!(jsonl(&out, "flexible_assets.jsonl").len(), 3);
+    assert_eq!(jsonl(&out, "organizations.jsonl").len(), 1);
+    // The README's edit: uncomment the Client Sites organization.
+    let edited = text.replace(
+        "# [[organization]]\n# space = \"ACME\"\n# children_of = \"Client Sites\"",
+        "[[organization]]\nspace = \"ACME\"\nchildren_of = \"Client Sites\"",
+    );
+    assert_ne!(edited, text);
+    let e = tmp.path().join("edited.toml");
+    fs::write(&e, edited).unwrap();
+    let out = tmp.path().join("edited");
+    convert_with(&e, &out);
+    let orgs: Vec<String> = jsonl(&out, "organizations.jsonl")
+        .iter()
+        .map(|o| o["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(orgs, ["Acme Corp", "Head Office", "Branch Office", "Zürich Büro Netzwerk"]);
+}
+
+#[test]
+fn scan_shows_what_each_page_becomes() {
+    let o = run(&["scan", sample().to_str().unwrap(), "--mapping", mapping().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("98323  DC01  [Acme Corp] → document + flexible asset Server (rule 1)"), "{e}");
+    assert!(e.contains("98325  FS01  [Acme Corp] → flexible asset Server (rule 1)"), "{e}");
+    assert!(e.contains("98360  Service Accounts & Passwords  [Acme Corp] → document + 5 password(s)"), "{e}");
+    assert!(e.contains("98352  Branch Office  [Branch Office] → document + flexible asset Site (rule 2)"), "{e}");
+    assert!(!e.contains("Tr0ub4dor"));
+}
+
+#[test]
+fn a_bad_mapping_is_an_error_naming_the_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let m = tmp.path().join("bad.toml");
+    fs::write(&m, "[[rule]]\nwhen = { label = \"server\" }\nmake = \"flexible_asset\"\ntype = \"Server\"\n").unwrap();
+    let o = run(&[
+        "convert",
+        sample().to_str().unwrap(),
+        "--out",
+        tmp.path().join("b").to_str().unwrap(),
+        "--mapping",
+        m.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("bad.toml: line 4, column 8: no [flexible_asset_type.\"Server\"] in this file"), "{e}");
+    assert!(!tmp.path().join("b").exists());
+    fs::write(&m, "[documents]\nmax_folder_depth = \"three\"\n").unwrap();
+    let o = run(&["scan", sample().to_str().unwrap(), "--mapping", m.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("bad.toml: line 2, column 20: invalid type"), "{}", stderr(&o));
+}
