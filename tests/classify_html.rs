@@ -79,13 +79,22 @@ fn server_sheets_become_flexible_assets_with_checked_fields() {
     // FS01 holds only its sheet, so no document is kept; links to it point at the asset.
     let docs = by_key(jsonl(&out, "documents.jsonl"));
     assert!(!docs.contains_key("doc/ACME/98325"));
-    assert!(docs.contains_key("doc/ACME/98323"), "DC01 has text besides its sheet");
+    assert!(
+        docs.contains_key("doc/ACME/98323"),
+        "DC01 has text besides its sheet"
+    );
     let servers = fs::read_to_string(out.join("documents/ACME/98320.html")).unwrap();
-    assert!(servers.contains(r#"<a data-cf2itglue-ref="fa/ACME/98325">FS01</a>"#), "{servers}");
+    assert!(
+        servers.contains(r#"<a data-cf2itglue-ref="fa/ACME/98325">FS01</a>"#),
+        "{servers}"
+    );
     let types = jsonl(&out, "flexible_asset_types.jsonl");
     assert_eq!(types.len(), 2);
     assert_eq!(types[0]["key"], "fat/server");
-    assert_eq!(types[0]["fields"][6], json!({"name": "Warranty Expires", "kind": "Date", "required": false, "show_in_list": false, "tag_type": null, "options": null}));
+    assert_eq!(
+        types[0]["fields"][6],
+        json!({"name": "Warranty Expires", "kind": "Date", "required": false, "show_in_list": false, "tag_type": null, "options": null})
+    );
 }
 
 #[test]
@@ -110,7 +119,10 @@ fn password_table_becomes_passwords_and_no_secret_stays_anywhere() {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(out.join("passwords.jsonl")).unwrap().permissions().mode();
+            let mode = fs::metadata(out.join("passwords.jsonl"))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
         let secrets: Vec<String> = pw
@@ -144,7 +156,10 @@ fn contacts_become_contacts() {
     assert_eq!(c.len(), 5);
     assert_eq!(c[0]["first_name"], "Margaret Ellen");
     assert_eq!(c[0]["last_name"], "Kowalski");
-    assert_eq!(c[1]["emails"], json!([{"value": "dokafor@acmecorp.example", "primary": true, "label": null}]));
+    assert_eq!(
+        c[1]["emails"],
+        json!([{"value": "dokafor@acmecorp.example", "primary": true, "label": null}])
+    );
     assert_eq!(
         c[1]["phones"],
         json!([
@@ -172,12 +187,18 @@ fn a_subtree_becomes_its_own_organization_and_links_become_related_items() {
     assert_eq!(docs["doc/ACME/98353"]["name"], "Backups");
     assert_eq!(docs["doc/ACME/98330"]["name"], "Backups");
     // Flattened past max_folder_depth = 3.
-    assert_eq!(docs["doc/ACME/98324"]["name"], "Domain Controllers / DC01 / DC01 Build Notes");
+    assert_eq!(
+        docs["doc/ACME/98324"]["name"],
+        "Domain Controllers / DC01 / DC01 Build Notes"
+    );
     assert_eq!(docs["doc/ACME/98324"]["folder"], "folder/ACME/98321");
     let rel = jsonl(&out, "related_items.jsonl");
     let has = |from: &str, to: &str| rel.iter().any(|r| r["from"] == from && r["to"] == to);
     assert!(has("fa/ACME/98325", "fa/ACME/98326"), "FS01 links to HV01");
-    assert!(has("fa/ACME/98323", "doc/ACME/98323"), "asset ↔ its kept document");
+    assert!(
+        has("fa/ACME/98323", "doc/ACME/98323"),
+        "asset ↔ its kept document"
+    );
     assert!(has("doc/ACME/98320", "fa/ACME/98325"));
     // No duplicates, and never across organizations.
     let mut pairs: Vec<_> = rel
@@ -191,8 +212,12 @@ fn a_subtree_becomes_its_own_organization_and_links_become_related_items() {
     pairs.sort();
     pairs.dedup();
     assert_eq!(pairs.len(), n);
-    assert!(!has("fa/ACME/98351", "doc/ACME/98310"), "Head Office is another organization");
-    let manifest: Value = serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert!(
+        !has("fa/ACME/98351", "doc/ACME/98310"),
+        "Head Office is another organization"
+    );
+    let manifest: Value =
+        serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["mapping"]["file_name"], "acme-mapping.toml");
     assert_eq!(manifest["counts"]["organizations"], 4);
     assert_eq!(manifest["counts"]["passwords"], 5);
@@ -222,7 +247,10 @@ fn configurations_by_rule() {
         })
     );
     let docs = by_key(jsonl(&out, "documents.jsonl"));
-    assert!(!docs.contains_key("doc/ACME/98326"), "keep_document = false");
+    assert!(
+        !docs.contains_key("doc/ACME/98326"),
+        "keep_document = false"
+    );
     assert!(jsonl(&out, "flexible_assets.jsonl").is_empty());
 }
 
@@ -230,12 +258,19 @@ fn configurations_by_rule() {
 fn draft_mapping_converts_unedited_and_edited_as_the_readme_shows() {
     let tmp = tempfile::tempdir().unwrap();
     let draft = tmp.path().join("draft.toml");
-    let o = run(&["scan", sample().to_str().unwrap(), "--write-mapping", draft.to_str().unwrap()]);
+    let o = run(&[
+        "scan",
+        sample().to_str().unwrap(),
+        "--write-mapping",
+        draft.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = fs::read_to_string(&draft).unwrap();
     assert!(text.contains("# Key–value pages (3): DC01, FS01, Hyper-V Host HV01\n[[rule]]"));
     assert!(text.contains("[flexible_asset_type.\"Server\"]"));
-    assert!(text.contains("#   Service | Username | Password | URL | Notes   (Service Accounts & Passwords)"));
+    assert!(text.contains(
+        "#   Service | Username | Password | URL | Notes   (Service Accounts & Passwords)"
+    ));
     let out = tmp.path().join("unedited");
     convert_with(&draft, &out);
     assert_eq!(jsonl(&out, "flexible_assets.jsonl").len(), 3);
@@ -254,18 +289,45 @@ fn draft_mapping_converts_unedited_and_edited_as_the_readme_shows() {
         .iter()
         .map(|o| o["name"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(orgs, ["Acme Corp", "Head Office", "Branch Office", "Zürich Büro Netzwerk"]);
+    assert_eq!(
+        orgs,
+        [
+            "Acme Corp",
+            "Head Office",
+            "Branch Office",
+            "Zürich Büro Netzwerk"
+        ]
+    );
 }
 
 #[test]
 fn scan_shows_what_each_page_becomes() {
-    let o = run(&["scan", sample().to_str().unwrap(), "--mapping", mapping().to_str().unwrap()]);
+    let o = run(&[
+        "scan",
+        sample().to_str().unwrap(),
+        "--mapping",
+        mapping().to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let e = stderr(&o);
-    assert!(e.contains("98323  DC01  [Acme Corp] → document + flexible asset Server (rule 1)"), "{e}");
-    assert!(e.contains("98325  FS01  [Acme Corp] → flexible asset Server (rule 1)"), "{e}");
-    assert!(e.contains("98360  Service Accounts & Passwords  [Acme Corp] → document + 5 password(s)"), "{e}");
-    assert!(e.contains("98352  Branch Office  [Branch Office] → document + flexible asset Site (rule 2)"), "{e}");
+    assert!(
+        e.contains("98323  DC01  [Acme Corp] → document + flexible asset Server (rule 1)"),
+        "{e}"
+    );
+    assert!(
+        e.contains("98325  FS01  [Acme Corp] → flexible asset Server (rule 1)"),
+        "{e}"
+    );
+    assert!(
+        e.contains("98360  Service Accounts & Passwords  [Acme Corp] → document + 5 password(s)"),
+        "{e}"
+    );
+    assert!(
+        e.contains(
+            "98352  Branch Office  [Branch Office] → document + flexible asset Site (rule 2)"
+        ),
+        "{e}"
+    );
     assert!(!e.contains("Tr0ub4dor"));
 }
 
@@ -273,7 +335,11 @@ fn scan_shows_what_each_page_becomes() {
 fn a_bad_mapping_is_an_error_naming_the_line() {
     let tmp = tempfile::tempdir().unwrap();
     let m = tmp.path().join("bad.toml");
-    fs::write(&m, "[[rule]]\nwhen = { label = \"server\" }\nmake = \"flexible_asset\"\ntype = \"Server\"\n").unwrap();
+    fs::write(
+        &m,
+        "[[rule]]\nwhen = { label = \"server\" }\nmake = \"flexible_asset\"\ntype = \"Server\"\n",
+    )
+    .unwrap();
     let o = run(&[
         "convert",
         sample().to_str().unwrap(),
@@ -284,10 +350,22 @@ fn a_bad_mapping_is_an_error_naming_the_line() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
-    assert!(e.contains("bad.toml: line 4, column 8: no [flexible_asset_type.\"Server\"] in this file"), "{e}");
+    assert!(
+        e.contains("bad.toml: line 4, column 8: no [flexible_asset_type.\"Server\"] in this file"),
+        "{e}"
+    );
     assert!(!tmp.path().join("b").exists());
     fs::write(&m, "[documents]\nmax_folder_depth = \"three\"\n").unwrap();
-    let o = run(&["scan", sample().to_str().unwrap(), "--mapping", m.to_str().unwrap()]);
+    let o = run(&[
+        "scan",
+        sample().to_str().unwrap(),
+        "--mapping",
+        m.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("bad.toml: line 2, column 20: invalid type"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("bad.toml: line 2, column 20: invalid type"),
+        "{}",
+        stderr(&o)
+    );
 }

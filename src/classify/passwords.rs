@@ -265,3 +265,116 @@ fn scrub_inlines(inlines: &mut Vec<Inline>, secrets: &[(String, String, String)]
     }
     count
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::mapping::parse;
+    use crate::model::{Row, Style, Table};
+
+    fn cell(text: &str, header: bool) -> Cell {
+        let inl = Inline::Text(text.into());
+        Cell {
+            header,
+            colspan: 1,
+            rowspan: 1,
+            // Headers in bold, as Confluence often writes them.
+            blocks: vec![Block::Para(vec![if header {
+                Inline::Styled(Style::Strong, vec![inl])
+            } else {
+                inl
+            }])],
+        }
+    }
+
+    fn table(rows: &[&[&str]]) -> Body {
+        Body {
+            blocks: vec![Block::Table(Table {
+                rows: rows
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| Row {
+                        cells: r.iter().map(|t| cell(t, i == 0)).collect(),
+                    })
+                    .collect(),
+            })],
+        }
+    }
+
+    const PAGE: PageCtx<'static> = PageCtx {
+        space: "ACME",
+        page_id: "1",
+        title: "Zugänge",
+        org: "org/ACME",
+    };
+
+    #[test]
+    fn synonyms_from_the_mapping_recognise_other_languages() {
+        let m = parse(
+            "[detect.passwords]\ncolumns = { password = [\"Kennwort\", \"PW\"], username = [\"Login\", \"Benutzer\"], name = [\"Dienst\"] }\n",
+            std::path::Path::new("m.toml"),
+        )
+        .unwrap();
+        let cols = PwColumns::new(m.detect.passwords.columns.as_ref().map(|c| c.get_ref()));
+        for header in [["Dienst", "Login", "Kennwort"], ["Dienst", " login ", "PW"]] {
+            let mut body = table(&[&header, &["Firewall", "admin", "s3cret-Fw!"]]);
+            let pws = extract(&mut body, &PAGE, &cols, None, None);
+            assert_eq!(pws.len(), 1, "{header:?}");
+            assert_eq!(pws[0].name, "Firewall");
+            assert_eq!(pws[0].username.as_deref(), Some("admin"));
+            assert_eq!(pws[0].password.as_deref(), Some("s3cret-Fw!"));
+            let Block::Table(t) = &body.blocks[0] else {
+                panic!()
+            };
+            assert_eq!(
+                t.rows[1].cells[2].blocks,
+                vec![Block::Para(vec![Inline::RecordRef {
+                    key: "pw/ACME/1/1".into(),
+                    text: "Password: Firewall (in IT Glue Passwords)".into()
+                }])]
+            );
+        }
+        // The default synonyms do not know German.
+        let mut body = table(&[
+            &["Dienst", "Login", "Kennwort"],
+            &["Firewall", "admin", "x"],
+        ]);
+        assert!(extract(&mut body, &PAGE, &PwColumns::new(None), None, None).is_empty());
+    }
+
+    #[test]
+    fn a_table_that_mentions_password_in_a_cell_is_not_a_password_table() {
+        let cols = PwColumns::new(None);
+        let original = table(&[
+            &["Task", "Owner", "Notes"],
+            &[
+                "Password reset",
+                "Helpdesk",
+                "password policy: 14 characters",
+            ],
+        ]);
+        let mut body = original.clone();
+        assert!(extract(&mut body, &PAGE, &cols, None, None).is_empty());
+        assert_eq!(body, original);
+    }
+
+    #[test]
+    fn other_copies_of_a_secret_are_scrubbed() {
+        let mut blocks = vec![
+            Block::Para(vec![Inline::Text("login with s3cret-Fw! today".into())]),
+            Block::Code {
+                language: None,
+                title: None,
+                text: "ssh admin@fw # s3cret-Fw!".into(),
+            },
+        ];
+        let secrets = vec![(
+            "s3cret-Fw!".to_string(),
+            "pw/ACME/1/1".to_string(),
+            "Firewall".to_string(),
+        )];
+        assert_eq!(scrub(&mut blocks, &secrets), 2);
+        let text = crate::classify::tables::blocks_text(&blocks);
+        assert!(!text.contains("s3cret"), "{text}");
+    }
+}

@@ -115,3 +115,40 @@ mod tests {
         assert!(glob("*", ""));
     }
 }
+
+#[cfg(test)]
+mod label_tests {
+    use super::*;
+    use crate::classify::mapping::parse;
+
+    #[test]
+    fn label_title_and_ancestor_conditions() {
+        let m = parse(
+            "[[rule]]\nwhen = { label = \"Obsolete\" }\nmake = \"skip\"\n[[rule]]\nwhen = { ancestor = \"Client*\", title = [\"* Office\"] }\nmake = \"contacts\"\n",
+            std::path::Path::new("m.toml"),
+        )
+        .unwrap();
+        let mut page = Page::new("1", "Head Office");
+        let body = Body::default();
+        let anc = vec!["Home".to_string(), "Client Sites".to_string()];
+        let facts = |p: &Page| -> Option<usize> {
+            let f = Facts {
+                space: "ACME",
+                page: p,
+                ancestors: &anc,
+                body: &body,
+                kv_keys: None,
+            };
+            first(&m.rule, &f).map(|(i, _)| i)
+        };
+        assert_eq!(facts(&page), Some(1));
+        page.labels.push("obsolete".into());
+        assert_eq!(
+            facts(&page),
+            Some(0),
+            "labels match case-insensitively; first rule wins"
+        );
+        let other = Page::new("2", "Backups");
+        assert_eq!(facts(&other), None);
+    }
+}

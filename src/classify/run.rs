@@ -157,7 +157,6 @@ pub fn classify(spaces: &mut [Space], m: &Mapping, spill: Option<&Spill>) -> io:
                 .cloned()
                 .unwrap_or_else(|| (keys::org(&skey), false));
             let mut body = take_body(page, spill)?;
-            let was_parked = page.parked.is_some();
             let empty = Body::default();
             let b = body.as_ref().unwrap_or(&empty);
             let kv_rows = kv::rows(b, m.detect.key_value.min_rows);
@@ -406,9 +405,7 @@ pub fn classify(spaces: &mut [Space], m: &Mapping, spill: Option<&Spill>) -> io:
                 becomes.insert(0, "document".into());
             }
             if let Some(b) = body {
-                if was_parked || page.body.is_none() {
-                    put_body(page, b, changed, spill)?;
-                }
+                put_body(page, b, changed, spill)?;
             }
             plan.outcomes.push(Outcome {
                 space: skey.clone(),
@@ -444,7 +441,6 @@ fn scrub_all(
 ) -> io::Result<()> {
     for space in spaces.iter_mut() {
         for page in space.pages.iter_mut() {
-            let was_parked = page.parked.is_some();
             let Some(mut body) = take_body(page, spill)? else {
                 continue;
             };
@@ -460,9 +456,7 @@ fn scrub_all(
                     .on_page(&space.key, &page.id),
                 );
             }
-            if was_parked || page.body.is_none() {
-                put_body(page, body, n > 0, spill)?;
-            }
+            put_body(page, body, n > 0, spill)?;
         }
     }
     Ok(())

@@ -216,10 +216,7 @@ pub fn plan_space(
                 plan.findings.push(
                     Finding::new(
                         Code::PageEmpty,
-                        format!(
-                            "page {:?} has no content and {why}; not staged",
-                            page.title
-                        ),
+                        format!("page {:?} has no content and {why}; not staged", page.title),
                     )
                     .on_page(&space.key, &page.id)
                     .entry(page.file.clone().unwrap_or_default())
