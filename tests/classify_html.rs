@@ -369,3 +369,25 @@ fn a_bad_mapping_is_an_error_naming_the_line() {
         stderr(&o)
     );
 }
+
+/// The draft written for a real export is valid: its header signatures and titles
+/// hold newlines and odd characters (skipped when the corpus is absent).
+#[test]
+fn draft_of_the_corpus_export_parses() {
+    let Some(export) = corpus("dlx-cloud-html") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let draft = tmp.path().join("draft.toml");
+    let o = run(&[
+        "scan",
+        export.to_str().unwrap(),
+        "--write-mapping",
+        draft.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let m = cf2itglue::classify::mapping::load(&draft);
+    assert!(m.is_ok(), "{}", m.err().unwrap());
+    assert!(m.unwrap().0.rule.len() >= 5);
+}

@@ -12,6 +12,11 @@ use super::mapping::KvDetect;
 use super::tables::{self, norm};
 use crate::model::{Space, Spill};
 
+/// Text for a comment line: whitespace runs (newlines included) become one space.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn q(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
@@ -138,7 +143,7 @@ pub fn draft(spaces: &[Space], spill: &Spill) -> io::Result<String> {
                     q(&space.key),
                     q(title),
                     c.len(),
-                    c.join(", ")
+                    one_line(&c.join(", "))
                 );
             }
         }
@@ -160,9 +165,9 @@ pub fn draft(spaces: &[Space], spill: &Spill) -> io::Result<String> {
                     .unwrap_or_default();
                 if cells.len() >= 3 && t.rows.len() > 1 {
                     headers
-                        .entry(cells.join(" | "))
+                        .entry(one_line(&cells.join(" | ")))
                         .or_default()
-                        .push(p.title.clone());
+                        .push(one_line(&p.title));
                 }
             }
             if let Some(rows) = kv::rows(&body, detect.min_rows) {
@@ -226,7 +231,7 @@ pub fn draft(spaces: &[Space], spill: &Spill) -> io::Result<String> {
             }
         }
         let on = if pages.len() > 1 { "" } else { "# " };
-        let titles: Vec<&str> = pages.iter().map(|p| p.title.as_str()).collect();
+        let titles: Vec<String> = pages.iter().map(|p| one_line(&p.title)).collect();
         let _ = writeln!(
             out,
             "# Key–value pages ({}): {}\n{on}[[rule]]\n{on}when = {{ keys = {} }}\n{on}make = \"flexible_asset\"   # or \"configuration\" (hostname / IP / OS / serial keys)\n{on}type = {}\n",
@@ -253,13 +258,18 @@ pub fn draft(spaces: &[Space], spill: &Spill) -> io::Result<String> {
     }
     if !labels.is_empty() {
         out.push_str("# Labels seen (pages): ");
-        let l: Vec<String> = labels.iter().map(|(l, n)| format!("{l} ({n})")).collect();
+        let l: Vec<String> = labels
+            .iter()
+            .map(|(l, n)| format!("{} ({n})", one_line(l)))
+            .collect();
         out.push_str(&l.join(", "));
         out.push_str("\n# e.g. [[rule]] when = { label = \"obsolete\" } make = \"skip\"\n\n");
     }
     if !headers.is_empty() {
         out.push_str("# Table header signatures seen (pages). Password tables (a header that is a\n# password synonym) and contact tables (name + e-mail/phone) are detected;\n# add your own words to the synonym lists below.\n");
         for (h, pages) in &headers {
+            let mut pages = pages.clone();
+            pages.dedup();
             let _ = writeln!(out, "#   {h}   ({})", pages.join(", "));
         }
         out.push('\n');

@@ -124,6 +124,7 @@ pub fn classify(spaces: &mut [Space], m: &Mapping, spill: Option<&Spill>) -> io:
     let mut pending: Vec<PendingTags> = Vec::new();
     let mut secrets: Vec<(String, String, String)> = Vec::new();
     let mut secret_pages: BTreeSet<PageKey> = BTreeSet::new();
+    let mut seen_people: BTreeSet<(String, String, String, String)> = BTreeSet::new();
     for space in spaces.iter_mut() {
         let assign = super::orgs::assign(space, m, &mut plan);
         let org_names: HashMap<String, String> = plan
@@ -265,7 +266,29 @@ pub fn classify(spaces: &mut [Space], m: &Mapping, spill: Option<&Spill>) -> io:
                     None
                 };
                 if let Some(cols) = ct_cols {
-                    let cs = contacts::extract(body, &ctx, cols);
+                    let mut cs = contacts::extract(body, &ctx, cols);
+                    let before = cs.len();
+                    cs.retain(|c| {
+                        let lower = |s: &Option<String>| s.as_deref().unwrap_or("").to_lowercase();
+                        seen_people.insert((
+                            c.org.clone(),
+                            lower(&c.first_name),
+                            lower(&c.last_name),
+                            c.emails
+                                .first()
+                                .map(|e| e.value.to_lowercase())
+                                .unwrap_or_default(),
+                        ))
+                    });
+                    if cs.len() < before {
+                        plan.findings.push(on(Finding::new(
+                            Code::RecordExtracted,
+                            format!(
+                                "{} contact(s) of this page's contact table were already made from another page of the organization; not repeated",
+                                before - cs.len()
+                            ),
+                        )));
+                    }
                     if !cs.is_empty() {
                         plan.findings.push(on(Finding::new(
                             Code::RecordExtracted,
