@@ -16,3 +16,4 @@ pub mod transform;
 pub mod classify;
 
 pub use error::Error;
+pub mod preview;
