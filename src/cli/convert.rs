@@ -7,15 +7,23 @@ use super::progress::Output;
 use crate::archive::Limits;
 use crate::stage::{ConvertOptions, convert};
 
-pub fn run(
-    exports: Vec<PathBuf>,
-    out_dir: PathBuf,
-    jobs: Option<usize>,
-    force: bool,
-    strict: bool,
-    json: bool,
-    out: &Output,
-) -> i32 {
+/// The switches of `convert`.
+pub struct Flags {
+    pub jobs: Option<usize>,
+    pub force: bool,
+    pub strict: bool,
+    pub json: bool,
+    pub preview: bool,
+}
+
+pub fn run(exports: Vec<PathBuf>, out_dir: PathBuf, flags: Flags, out: &Output) -> i32 {
+    let Flags {
+        jobs,
+        force,
+        strict,
+        json,
+        preview,
+    } = flags;
     if let Some(n) = jobs {
         if n == 0 {
             eprintln!("error: --jobs must be at least 1");
@@ -30,6 +38,7 @@ pub fn run(
         out: out_dir,
         force,
         limits: Limits::default(),
+        preview,
     };
     let result = convert(&opts, &|m| out.step(m));
     out.done();
@@ -54,13 +63,19 @@ pub fn run(
         }
     }
     out.say(&format!("bundle: {}", summary.out.display()));
-    out.say(&format!(
-        "report: {}",
-        summary.out.join("report.html").display()
-    ));
+    if preview {
+        out.say(&format!(
+            "preview: {}",
+            summary.out.join("preview").join("index.html").display()
+        ));
+    }
+    // Last, so it is what a person sees when the run ends.
+    let report = summary.out.join("report.html");
+    out.say(&format!("report: {}", report.display()));
     if json {
         let v = serde_json::json!({
             "bundle": summary.out,
+            "report": report,
             "pages": summary.pages,
             "counts": summary.counts,
             "attachment_bytes": summary.attachment_bytes,

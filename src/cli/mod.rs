@@ -63,6 +63,9 @@ pub enum Command {
         /// Print a machine-readable summary on stdout.
         #[arg(long)]
         json: bool,
+        /// Do not write the preview site (`preview/`); report.html is always written.
+        #[arg(long)]
+        no_preview: bool,
     },
     /// Verify a bundle's integrity against its manifest.
     Check {
@@ -97,7 +100,19 @@ pub fn main() -> i32 {
             force,
             strict,
             json,
-        } => convert::run(exports, dir, jobs, force, strict, json, &out),
+            no_preview,
+        } => convert::run(
+            exports,
+            dir,
+            convert::Flags {
+                jobs,
+                force,
+                strict,
+                json,
+                preview: !no_preview,
+            },
+            &out,
+        ),
         Command::Check { bundle, json } => check::run(&bundle, json, &out),
     }
 }

@@ -18,17 +18,36 @@ pub fn tree(idx: &Index, org: &Organization) -> String {
     }
     level(idx, &path, &org.key, None, 0, true, &mut m);
     m.push_str("</div>\n");
-    page(idx, &path, Some(org), "documents", &format!("{} \u{2013} Documents", org.name), &m)
+    page(
+        idx,
+        &path,
+        Some(org),
+        "documents",
+        &format!("{} \u{2013} Documents", org.name),
+        &m,
+    )
 }
 
-fn level(idx: &Index, path: &str, org: &str, folder: Option<&str>, depth: usize, top: bool, m: &mut String) {
+fn level(
+    idx: &Index,
+    path: &str,
+    org: &str,
+    folder: Option<&str>,
+    depth: usize,
+    top: bool,
+    m: &mut String,
+) {
     let Some((folders, docs)) = idx.children.get(&(org, folder)) else {
         return;
     };
     if depth > 64 {
         return;
     }
-    m.push_str(if top { "<ul class=\"tree top\">\n" } else { "<ul class=\"tree\">\n" });
+    m.push_str(if top {
+        "<ul class=\"tree top\">\n"
+    } else {
+        "<ul class=\"tree\">\n"
+    });
     for f in folders {
         m.push_str("<li><span class=\"folder\" id=\"");
         escape_attr(&paths::anchor(&f.key), m);
@@ -43,7 +62,11 @@ fn level(idx: &Index, path: &str, org: &str, folder: Option<&str>, depth: usize,
         link_to(idx, path, &d.key, &d.name, m);
         let n = idx.doc_findings(d).len();
         if n > 0 {
-            let _ = write!(m, " <span class=\"muted\">({n} finding{})</span>", if n == 1 { "" } else { "s" });
+            let _ = write!(
+                m,
+                " <span class=\"muted\">({n} finding{})</span>",
+                if n == 1 { "" } else { "s" }
+            );
         }
         m.push_str("</li>\n");
     }
@@ -60,7 +83,10 @@ pub fn page_html(idx: &Index, doc: &Document, html: &str) -> String {
     m.push_str("\">Documents</a>");
     for f in idx.folder_path(doc.folder.as_deref()) {
         m.push_str(" \u{203a} <a href=\"");
-        escape_attr(&paths::href(&path, &docs_page, Some(&paths::anchor(&f.key))), &mut m);
+        escape_attr(
+            &paths::href(&path, &docs_page, Some(&paths::anchor(&f.key))),
+            &mut m,
+        );
         m.push_str("\">");
         escape_text(&f.name, &mut m);
         m.push_str("</a>");
@@ -72,9 +98,20 @@ pub fn page_html(idx: &Index, doc: &Document, html: &str) -> String {
     m.push_str("<div class=\"card doc\">\n");
     m.push_str(&rewrite_body(idx, &path, body_of(html)));
     m.push_str("</div>\n");
-    let files: Vec<_> = idx.attachments.get(doc.key.as_str()).map(|v| v.as_slice()).unwrap_or(&[]).iter().filter(|a| !a.inline).collect();
+    let files: Vec<_> = idx
+        .attachments
+        .get(doc.key.as_str())
+        .map(|v| v.as_slice())
+        .unwrap_or(&[])
+        .iter()
+        .filter(|a| !a.inline)
+        .collect();
     if !files.is_empty() {
-        let _ = writeln!(m, "<div class=\"card\"><strong>Attachments ({})</strong>\n<ul>", files.len());
+        let _ = writeln!(
+            m,
+            "<div class=\"card\"><strong>Attachments ({})</strong>\n<ul>",
+            files.len()
+        );
         for a in files {
             m.push_str("<li><a href=\"");
             escape_attr(&paths::href(&path, &paths::blob(&a.blake3), None), &mut m);
@@ -88,12 +125,13 @@ pub fn page_html(idx: &Index, doc: &Document, html: &str) -> String {
     page(idx, &path, org, "documents", &doc.name, &m)
 }
 
-pub use page_html as page;
-
 /// The inside of `<body>` of a staged document (the whole text if it has none).
 fn body_of(html: &str) -> &str {
     let start = html.find("<body>").map(|i| i + "<body>".len()).unwrap_or(0);
-    let end = html.rfind("</body>").filter(|&e| e >= start).unwrap_or(html.len());
+    let end = html
+        .rfind("</body>")
+        .filter(|&e| e >= start)
+        .unwrap_or(html.len());
     html[start..end].trim_matches('\n')
 }
 
@@ -112,7 +150,10 @@ fn rewrite_body(idx: &Index, path: &str, body: &str) -> String {
         let end = rest.find('>').map(|e| e + 1).unwrap_or(rest.len());
         let tag = &rest[..end];
         rest = &rest[end..];
-        if let Some(key) = tag.strip_prefix("<a data-cf2itglue-ref=\"").and_then(|t| t.split('"').next()) {
+        if let Some(key) = tag
+            .strip_prefix("<a data-cf2itglue-ref=\"")
+            .and_then(|t| t.split('"').next())
+        {
             let key = unescape(key);
             match idx.location(&key) {
                 Some((to, frag)) => {
@@ -123,8 +164,14 @@ fn rewrite_body(idx: &Index, path: &str, body: &str) -> String {
                 }
                 None => out.push_str(tag),
             }
-        } else if tag.starts_with("<img ") && (tag.contains(" src=\"http://") || tag.contains(" src=\"https://")) {
-            let url = tag.split(" src=\"").nth(1).and_then(|t| t.split('"').next()).unwrap_or("");
+        } else if tag.starts_with("<img ")
+            && (tag.contains(" src=\"http://") || tag.contains(" src=\"https://"))
+        {
+            let url = tag
+                .split(" src=\"")
+                .nth(1)
+                .and_then(|t| t.split('"').next())
+                .unwrap_or("");
             out.push_str("<span class=\"muted\" style=\"display:inline-block;border:1px dashed #9aa5b1;padding:4px 8px\">image from the web, not loaded in the preview: ");
             out.push_str(url);
             out.push_str("</span>");
@@ -137,5 +184,9 @@ fn rewrite_body(idx: &Index, path: &str, body: &str) -> String {
 }
 
 fn unescape(s: &str) -> String {
-    s.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }

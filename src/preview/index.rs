@@ -26,9 +26,21 @@ impl<'a> Index<'a> {
     pub fn new(records: &'a Records, findings: &'a [Finding]) -> Index<'a> {
         let mut idx = Index {
             records,
-            orgs: records.organizations.iter().map(|o| (o.key.as_str(), o)).collect(),
-            docs: records.documents.iter().map(|d| (d.key.as_str(), d)).collect(),
-            folders: records.folders.iter().map(|f| (f.key.as_str(), f)).collect(),
+            orgs: records
+                .organizations
+                .iter()
+                .map(|o| (o.key.as_str(), o))
+                .collect(),
+            docs: records
+                .documents
+                .iter()
+                .map(|d| (d.key.as_str(), d))
+                .collect(),
+            folders: records
+                .folders
+                .iter()
+                .map(|f| (f.key.as_str(), f))
+                .collect(),
             org_of: HashMap::new(),
             findings: HashMap::new(),
             children: BTreeMap::new(),
@@ -56,10 +68,18 @@ impl<'a> Index<'a> {
             }
         }
         for f in &r.folders {
-            idx.children.entry((f.org.as_str(), f.parent.as_deref())).or_default().0.push(f);
+            idx.children
+                .entry((f.org.as_str(), f.parent.as_deref()))
+                .or_default()
+                .0
+                .push(f);
         }
         for d in &r.documents {
-            idx.children.entry((d.org.as_str(), d.folder.as_deref())).or_default().1.push(d);
+            idx.children
+                .entry((d.org.as_str(), d.folder.as_deref()))
+                .or_default()
+                .1
+                .push(d);
         }
         for (fs, ds) in idx.children.values_mut() {
             fs.sort_by(|a, b| (a.position, &a.name, &a.key).cmp(&(b.position, &b.name, &b.key)));
@@ -88,7 +108,11 @@ impl<'a> Index<'a> {
     /// Findings about a document: its own, and those of the folder made from the
     /// same page (a page with children is both).
     pub fn doc_findings(&self, doc: &Document) -> Vec<&'a Finding> {
-        let mut out: Vec<&Finding> = self.findings.get(doc.key.as_str()).cloned().unwrap_or_default();
+        let mut out: Vec<&Finding> = self
+            .findings
+            .get(doc.key.as_str())
+            .cloned()
+            .unwrap_or_default();
         if let Some(rest) = doc.key.strip_prefix("doc/")
             && let Some(fs) = self.findings.get(format!("folder/{rest}").as_str())
         {
@@ -98,11 +122,15 @@ impl<'a> Index<'a> {
     }
 
     /// The folders from the root down to `folder` (inclusive).
-    pub fn folder_path(&self, mut folder: Option<&str>) -> Vec<&'a Folder> {
+    pub fn folder_path(&self, folder: Option<&str>) -> Vec<&'a Folder> {
         let mut out = Vec::new();
-        while let Some(f) = folder.and_then(|k| self.folders.get(k)) {
-            out.push(*f);
-            folder = f.parent.as_deref();
+        let mut next: Option<&'a Folder> = folder.and_then(|k| self.folders.get(k).copied());
+        while let Some(f) = next {
+            out.push(f);
+            next = f
+                .parent
+                .as_deref()
+                .and_then(|k| self.folders.get(k).copied());
             if out.len() > 1000 {
                 break;
             }

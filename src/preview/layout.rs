@@ -44,12 +44,23 @@ ul.tree{list-style:none;padding-left:18px;margin:2px 0}ul.tree.top{padding-left:
 ";
 
 /// A whole preview page at `path`, with the sidebar of `org` (None on the landing page).
-pub fn page(idx: &Index, path: &str, org: Option<&Organization>, active: &str, title: &str, main: &str) -> String {
+pub fn page(
+    idx: &Index,
+    path: &str,
+    org: Option<&Organization>,
+    active: &str,
+    title: &str,
+    main: &str,
+) -> String {
     let mut h = String::with_capacity(main.len() + 4096);
     h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
     escape_text(title, &mut h);
     h.push_str(" \u{2013} preview</title>\n<link rel=\"stylesheet\" href=\"");
-    h.push_str(&paths::href(path, &format!("{}/style.css", paths::ROOT), None));
+    h.push_str(&paths::href(
+        path,
+        &format!("{}/style.css", paths::ROOT),
+        None,
+    ));
     h.push_str("\">\n</head>\n<body>\n<div class=\"top\"><span class=\"brand\">cf2itglue preview</span><a href=\"");
     h.push_str(&paths::href(path, &paths::index(), None));
     h.push_str("\">Organizations</a><a href=\"");
@@ -73,12 +84,16 @@ fn sidebar(idx: &Index, path: &str, org: &Organization, active: &str, h: &mut St
     h.push_str("<nav class=\"side\">\n<div class=\"org\">");
     escape_text(&org.name, h);
     h.push_str("</div>\n");
-    let mut item = |section: &str, label: &str, n: Option<usize>, h: &mut String| {
+    let item = |section: &str, label: &str, n: Option<usize>, h: &mut String| {
         let _ = write!(
             h,
             "<a href=\"{}\"{}>",
             paths::href(path, &paths::org_page(&org.key, section), None),
-            if section == active { " class=\"on\"" } else { "" }
+            if section == active {
+                " class=\"on\""
+            } else {
+                ""
+            }
         );
         escape_text(label, h);
         if let Some(n) = n {
@@ -91,11 +106,19 @@ fn sidebar(idx: &Index, path: &str, org: &Organization, active: &str, h: &mut St
     item("flexible-assets", "Flexible Assets", None, h);
     let target = paths::org_page(&org.key, "flexible-assets");
     for t in &r.flexible_asset_types {
-        let n = r.flexible_assets.iter().filter(|a| a.org == org.key && a.type_ == t.key).count();
+        let n = r
+            .flexible_assets
+            .iter()
+            .filter(|a| a.org == org.key && a.type_ == t.key)
+            .count();
         if n == 0 {
             continue;
         }
-        let _ = write!(h, "<a class=\"sub\" href=\"{}\">", paths::href(path, &target, Some(&paths::anchor(&t.key))));
+        let _ = write!(
+            h,
+            "<a class=\"sub\" href=\"{}\">",
+            paths::href(path, &target, Some(&paths::anchor(&t.key)))
+        );
         escape_text(&t.name, h);
         let _ = writeln!(h, "<span class=\"n\">{n}</span></a>");
     }
@@ -108,14 +131,30 @@ fn sidebar(idx: &Index, path: &str, org: &Organization, active: &str, h: &mut St
 /// The landing page: every organization with its counts.
 pub fn site_index(idx: &Index) -> String {
     let path = paths::index();
-    let mut m = String::from("<h1>Organizations</h1>\n<table class=\"list\">\n<tr><th>Organization</th><th>Match</th><th>Documents</th><th>Folders</th></tr>\n");
+    let mut m = String::from(
+        "<h1>Organizations</h1>\n<table class=\"list\">\n<tr><th>Organization</th><th>Match</th><th>Documents</th><th>Folders</th></tr>\n",
+    );
     for org in &idx.records.organizations {
-        let _ = write!(m, "<tr><td><a href=\"{}\">", paths::href(&path, &paths::org_page(&org.key, "index"), None));
+        let _ = write!(
+            m,
+            "<tr><td><a href=\"{}\">",
+            paths::href(&path, &paths::org_page(&org.key, "index"), None)
+        );
         escape_text(&org.name, &mut m);
         m.push_str("</a></td><td>");
         escape_text(&org.match_, &mut m);
-        let docs = idx.records.documents.iter().filter(|d| d.org == org.key).count();
-        let folders = idx.records.folders.iter().filter(|d| d.org == org.key).count();
+        let docs = idx
+            .records
+            .documents
+            .iter()
+            .filter(|d| d.org == org.key)
+            .count();
+        let folders = idx
+            .records
+            .folders
+            .iter()
+            .filter(|d| d.org == org.key)
+            .count();
         let _ = writeln!(m, "</td><td>{docs}</td><td>{folders}</td></tr>");
     }
     m.push_str("</table>\n");
@@ -139,7 +178,11 @@ pub fn findings_box(list: &[&Finding], h: &mut String) {
             crate::model::Severity::Warning => "warning",
             crate::model::Severity::Error => "error",
         };
-        let _ = write!(h, "<li><span class=\"sev-{sev}\">{}</span> ", f.code.as_str());
+        let _ = write!(
+            h,
+            "<li><span class=\"sev-{sev}\">{}</span> ",
+            f.code.as_str()
+        );
         escape_text(&f.message, h);
         h.push_str("</li>\n");
     }

@@ -30,20 +30,44 @@ pub fn build(
 ) -> Result<Vec<(String, String)>, Error> {
     let idx = Index::new(records, findings);
     let mut files = vec![
-        (format!("{}/style.css", paths::ROOT), layout::CSS.to_string()),
+        (
+            format!("{}/style.css", paths::ROOT),
+            layout::CSS.to_string(),
+        ),
         (paths::index(), layout::site_index(&idx)),
     ];
     for org in &records.organizations {
-        files.push((paths::org_page(&org.key, "index"), records::overview(&idx, org)));
-        files.push((paths::org_page(&org.key, "documents"), documents::tree(&idx, org)));
-        files.push((paths::org_page(&org.key, "flexible-assets"), records::flexible_assets(&idx, org)));
-        files.push((paths::org_page(&org.key, "configurations"), records::configurations(&idx, org)));
-        files.push((paths::org_page(&org.key, "contacts"), records::contacts(&idx, org)));
-        files.push((paths::org_page(&org.key, "passwords"), records::passwords(&idx, org)));
+        files.push((
+            paths::org_page(&org.key, "index"),
+            records::overview(&idx, org),
+        ));
+        files.push((
+            paths::org_page(&org.key, "documents"),
+            documents::tree(&idx, org),
+        ));
+        files.push((
+            paths::org_page(&org.key, "flexible-assets"),
+            records::flexible_assets(&idx, org),
+        ));
+        files.push((
+            paths::org_page(&org.key, "configurations"),
+            records::configurations(&idx, org),
+        ));
+        files.push((
+            paths::org_page(&org.key, "contacts"),
+            records::contacts(&idx, org),
+        ));
+        files.push((
+            paths::org_page(&org.key, "passwords"),
+            records::passwords(&idx, org),
+        ));
     }
     for doc in &records.documents {
         let html = body(&doc.content).map_err(|e| Error::io(Path::new(&doc.content), e))?;
-        files.push((paths::document(&doc.content), documents::page(&idx, doc, &html)));
+        files.push((
+            paths::document(&doc.content),
+            documents::page_html(&idx, doc, &html),
+        ));
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(files)

@@ -35,7 +35,10 @@ pub fn index() -> String {
 
 /// Folder of an organization's pages: `preview/orgs/<key without "org/">/`.
 pub fn org_dir(org_key: &str) -> String {
-    format!("{ROOT}/orgs/{}", org_key.strip_prefix("org/").unwrap_or(org_key))
+    format!(
+        "{ROOT}/orgs/{}",
+        org_key.strip_prefix("org/").unwrap_or(org_key)
+    )
 }
 
 /// A section page of an organization (`index`, `documents`, `passwords`, ...).
@@ -91,20 +94,50 @@ mod tests {
 
     #[test]
     fn relative_hrefs() {
-        assert_eq!(href("report.html", "preview/documents/A/1.html", None), "preview/documents/A/1.html");
-        assert_eq!(href("preview/documents/A/1.html", "blobs/ab/abcd", None), "../../../blobs/ab/abcd");
         assert_eq!(
-            href("preview/documents/A/1.html", "preview/orgs/A/documents.html", Some("folder/A/2")),
+            href("report.html", "preview/documents/A/1.html", None),
+            "preview/documents/A/1.html"
+        );
+        assert_eq!(
+            href("preview/documents/A/1.html", "blobs/ab/abcd", None),
+            "../../../blobs/ab/abcd"
+        );
+        assert_eq!(
+            href(
+                "preview/documents/A/1.html",
+                "preview/orgs/A/documents.html",
+                Some("folder/A/2")
+            ),
             "../../orgs/A/documents.html#folder/A/2"
         );
-        assert_eq!(href("preview/orgs/A/index.html", "preview/orgs/A/contacts.html", None), "contacts.html");
+        assert_eq!(
+            href(
+                "preview/orgs/A/index.html",
+                "preview/orgs/A/contacts.html",
+                None
+            ),
+            "contacts.html"
+        );
         // A file whose name holds a percent-encoded key part is linked literally.
-        assert_eq!(href("preview/index.html", "preview/orgs/~j%C3%BC/index.html", None), "orgs/~j%25C3%25BC/index.html");
+        assert_eq!(
+            href(
+                "preview/index.html",
+                "preview/orgs/~j%C3%BC/index.html",
+                None
+            ),
+            "orgs/~j%25C3%25BC/index.html"
+        );
     }
 
     #[test]
     fn org_pages_nest_below_the_space() {
-        assert_eq!(org_page("org/ACME", "index"), "preview/orgs/ACME/index.html");
-        assert_eq!(org_page("org/ACME/98300", "passwords"), "preview/orgs/ACME/98300/passwords.html");
+        assert_eq!(
+            org_page("org/ACME", "index"),
+            "preview/orgs/ACME/index.html"
+        );
+        assert_eq!(
+            org_page("org/ACME/98300", "passwords"),
+            "preview/orgs/ACME/98300/passwords.html"
+        );
     }
 }
