@@ -13,7 +13,7 @@ use crate::render::{escape_attr, escape_text};
 pub fn tree(idx: &Index, org: &Organization) -> String {
     let path = paths::org_page(&org.key, "documents");
     let mut m = String::from("<h1>Documents</h1>\n<div class=\"card\">\n");
-    if idx.children.get(&(org.key.as_str(), None)).is_none() {
+    if !idx.children.contains_key(&(org.key.as_str(), None)) {
         m.push_str("<p class=\"muted\">No documents.</p>\n");
     }
     level(idx, &path, &org.key, None, 0, true, &mut m);

@@ -7,6 +7,11 @@ use super::paths;
 use crate::bundle::{AttachmentRecord, Document, Folder, Organization, Records};
 use crate::model::Finding;
 
+/// A folder's place: (organization key, folder key or None for the root).
+pub type Place<'a> = (&'a str, Option<&'a str>);
+/// What a folder holds: its subfolders and its documents.
+pub type Content<'a> = (Vec<&'a Folder>, Vec<&'a Document>);
+
 pub struct Index<'a> {
     pub records: &'a Records,
     pub orgs: HashMap<&'a str, &'a Organization>,
@@ -17,7 +22,7 @@ pub struct Index<'a> {
     /// Page key → findings about it, in report order.
     pub findings: HashMap<&'a str, Vec<&'a Finding>>,
     /// Folder key (None = root) → its subfolders and documents, by position then name.
-    pub children: BTreeMap<(&'a str, Option<&'a str>), (Vec<&'a Folder>, Vec<&'a Document>)>,
+    pub children: BTreeMap<Place<'a>, Content<'a>>,
     /// Owner key → its attachments, by key.
     pub attachments: HashMap<&'a str, Vec<&'a AttachmentRecord>>,
 }

@@ -37,7 +37,7 @@ main{padding:16px 28px;max-width:1200px}
 h2{font-size:17px;margin:22px 0 8px}
 a{color:#0b63c5;text-decoration:none}a:hover{text-decoration:underline}
 .tiles{display:flex;gap:12px;flex-wrap:wrap}
-.tile{background:#fff;border:1px solid #dde3ea;border-radius:4px;padding:10px 16px;min-width:170px}
+.tile{background:#fff;border:1px solid #dde3ea;border-radius:4px;padding:8px 14px;min-width:140px}
 .tile .n{font-size:28px;font-weight:700;display:block}
 .tile.bad .n{color:#b45309}.tile.ok .n{color:#1f7a3a}
 .card{background:#fff;border:1px solid #dde3ea;border-radius:4px;padding:12px 16px;margin-bottom:12px}
