@@ -16,3 +16,4 @@ pub mod stage;
 pub mod transform;
 
 pub use error::Error;
+pub mod preview;

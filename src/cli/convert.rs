@@ -16,6 +16,8 @@ pub struct Args {
     pub mapping: Option<PathBuf>,
     pub strict: bool,
     pub json: bool,
+    /// Write the static preview site under `preview/`.
+    pub preview: bool,
 }
 
 pub fn run(args: Args, out: &Output) -> i32 {
@@ -27,6 +29,7 @@ pub fn run(args: Args, out: &Output) -> i32 {
         mapping,
         strict,
         json,
+        preview,
     } = args;
     if let Some(n) = jobs {
         if n == 0 {
@@ -43,6 +46,7 @@ pub fn run(args: Args, out: &Output) -> i32 {
         force,
         limits: Limits::default(),
         mapping,
+        preview,
     };
     let result = convert(&opts, &|m| out.step(m));
     out.done();
@@ -79,13 +83,19 @@ pub fn run(args: Args, out: &Output) -> i32 {
         }
     }
     out.say(&format!("bundle: {}", summary.out.display()));
-    out.say(&format!(
-        "report: {}",
-        summary.out.join("report.html").display()
-    ));
+    if preview {
+        out.say(&format!(
+            "preview: {}",
+            summary.out.join("preview").join("index.html").display()
+        ));
+    }
+    // Last, so it is what a person sees when the run ends.
+    let report = summary.out.join("report.html");
+    out.say(&format!("report: {}", report.display()));
     if json {
         let v = serde_json::json!({
             "bundle": summary.out,
+            "report": report,
             "pages": summary.pages,
             "counts": summary.counts,
             "attachment_bytes": summary.attachment_bytes,

@@ -72,6 +72,9 @@ pub enum Command {
         /// Print a machine-readable summary on stdout.
         #[arg(long)]
         json: bool,
+        /// Do not write the preview site (`preview/`); report.html is always written.
+        #[arg(long)]
+        no_preview: bool,
     },
     /// Verify a bundle's integrity against its manifest.
     Check {
@@ -118,6 +121,7 @@ pub fn main() -> i32 {
             mapping,
             strict,
             json,
+            no_preview,
         } => convert::run(
             convert::Args {
                 exports,
@@ -127,6 +131,7 @@ pub fn main() -> i32 {
                 mapping,
                 strict,
                 json,
+                preview: !no_preview,
             },
             &out,
         ),

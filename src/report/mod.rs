@@ -2,6 +2,7 @@
 //! and report.html for a person.
 
 mod html;
+pub mod work;
 
 use std::collections::BTreeMap;
 
@@ -9,7 +10,7 @@ use serde::Serialize;
 
 use crate::model::Finding;
 
-pub use html::render as render_html;
+pub use html::{Input as HtmlInput, render as render_html};
 
 #[derive(Debug, Serialize)]
 pub struct Report<'a> {

@@ -26,6 +26,8 @@ pub struct ConvertOptions {
     pub limits: Limits,
     /// The mapping file (`--mapping`); `None`: the defaults.
     pub mapping: Option<PathBuf>,
+    /// Write the static preview site under `preview/` (default true).
+    pub preview: bool,
 }
 
 /// What `convert` did.
@@ -270,7 +272,6 @@ fn convert_into(
     writer
         .write("report.json", &crate::report::to_json(&findings))
         .map_err(io)?;
-    let totals: Vec<(String, u64)> = counts.iter().map(|(k, v)| (k.clone(), *v)).collect();
     let title = format!(
         "cf2itglue report: {}",
         spaces
@@ -279,10 +280,25 @@ fn convert_into(
             .collect::<Vec<_>>()
             .join(", ")
     );
+    let pages: usize = spaces.iter().map(|s| s.pages.len()).sum();
+    if opts.preview {
+        progress("writing the preview");
+        let body = |rel: &str| std::fs::read_to_string(tmp.join(rel));
+        for (rel, text) in crate::preview::build(&records, &findings, &body)? {
+            writer.write(&rel, text.as_bytes()).map_err(io)?;
+        }
+    }
+    let report = crate::report::HtmlInput {
+        title: &title,
+        records: &records,
+        findings: &findings,
+        pages,
+        preview: opts.preview,
+    };
     writer
         .write(
             "report.html",
-            crate::report::render_html(&title, &totals, &findings).as_bytes(),
+            crate::report::render_html(&report).as_bytes(),
         )
         .map_err(io)?;
 
@@ -304,7 +320,7 @@ fn convert_into(
 
     let summary_findings = crate::report::summary(&findings);
     Ok(Summary {
-        pages: spaces.iter().map(|s| s.pages.len()).sum(),
+        pages,
         counts,
         attachment_bytes: staged.bytes,
         warnings: findings

@@ -1,0 +1,77 @@
+//! The preview: a static site under `<bundle>/preview/`, one part per organization,
+//! laid out like IT Glue's sidebar (Documents in their folders, Flexible Assets by
+//! type, Configurations, Contacts, Passwords with values masked), so a person can
+//! see what upload will create before a single request is sent. Pure: it returns
+//! the files (sorted paths, deterministic bytes); the stage writes them.
+
+mod documents;
+mod index;
+mod layout;
+pub mod paths;
+mod records;
+
+use std::path::Path;
+
+pub use index::Index;
+
+use crate::Error;
+use crate::bundle::Records;
+use crate::model::Finding;
+
+/// The masked text shown instead of a secret.
+pub const MASK: &str = "\u{2022}\u{2022}\u{2022}\u{2022}\u{2022}\u{2022}\u{2022}\u{2022}";
+
+/// Builds every preview file: (path relative to the bundle root, contents).
+/// `body` returns the HTML of a document body file (a path relative to the root).
+pub fn build(
+    records: &Records,
+    findings: &[Finding],
+    body: &dyn Fn(&str) -> std::io::Result<String>,
+) -> Result<Vec<(String, String)>, Error> {
+    let idx = Index::new(records, findings);
+    let mut files = vec![
+        (
+            format!("{}/style.css", paths::ROOT),
+            layout::CSS.to_string(),
+        ),
+        (paths::index(), layout::site_index(&idx)),
+    ];
+    for org in &records.organizations {
+        files.push((
+            paths::org_page(&org.key, "index"),
+            records::overview(&idx, org),
+        ));
+        files.push((
+            paths::org_page(&org.key, "documents"),
+            documents::tree(&idx, org),
+        ));
+        files.push((
+            paths::org_page(&org.key, "flexible-assets"),
+            records::flexible_assets(&idx, org),
+        ));
+        files.push((
+            paths::org_page(&org.key, "configurations"),
+            records::configurations(&idx, org),
+        ));
+        files.push((
+            paths::org_page(&org.key, "contacts"),
+            records::contacts(&idx, org),
+        ));
+        files.push((
+            paths::org_page(&org.key, "passwords"),
+            records::passwords(&idx, org),
+        ));
+    }
+    for doc in &records.documents {
+        let html = body(&doc.content).map_err(|e| Error::io(Path::new(&doc.content), e))?;
+        files.push((
+            paths::document(&doc.content),
+            documents::page_html(&idx, doc, &html),
+        ));
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests;
