@@ -14,5 +14,6 @@ pub mod report;
 pub mod stage;
 pub mod transform;
 pub mod classify;
+pub mod sandbox;
 
 pub use error::Error;
