@@ -15,5 +15,6 @@ pub mod stage;
 pub mod transform;
 pub mod classify;
 pub mod sandbox;
+pub mod upload;
 
 pub use error::Error;
