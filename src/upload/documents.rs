@@ -171,6 +171,7 @@ pub async fn sections_and_publish(run: &Arc<Run>) -> Result<(), Stop> {
         }
         match run.client.call("publish", Method::PATCH, &format!("/documents/{doc_id}/publish"), None).await {
             Ok(_) => {
+                run.count(&key, false);
                 run.ledger.finish(&key, Some(doc_id), None, Value::Null)?;
                 Ok(())
             }

@@ -18,6 +18,7 @@ pub mod plan;
 mod records;
 pub mod rewrite;
 pub mod run;
+pub mod verify;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -163,6 +163,7 @@ pub async fn folders(run: &Arc<Run>) -> Result<(), Stop> {
             if run.ledger.is_pending(&f.key) {
                 match find(&run.client, "lookups", &what).await {
                     Ok(Some(found)) => {
+                        run.count(&f.key, true);
                         run.finish(&f.key, &found, "resource-url", Value::Null)?;
                         return Ok(());
                     }
@@ -174,6 +175,7 @@ pub async fn folders(run: &Arc<Run>) -> Result<(), Stop> {
             }
             match run.client.create("document-folders", &path, &body, || find(&run.client, "lookups", &what)).await {
                 Ok(c) => {
+                    run.count(&f.key, c.adopted);
                     let obj = c.data.get("data").cloned().unwrap_or(Value::Null);
                     run.finish(&f.key, &obj, "resource-url", Value::Null)?;
                     Ok(())

@@ -99,6 +99,12 @@ impl Run {
         });
     }
 
+    /// Counts a step as created, or adopted after a lost answer or a killed run.
+    pub fn count(&self, key: &str, adopted: bool) {
+        let m = &mut self.report.lock().expect("report");
+        bump(if adopted { &mut m.adopted } else { &mut m.created }, key);
+    }
+
     pub fn count_done(&self, key: &str) {
         bump(&mut self.report.lock().expect("report").already_done, key);
     }
