@@ -14,6 +14,8 @@ pub mod render;
 pub mod report;
 pub mod stage;
 pub mod transform;
+pub mod sandbox;
+pub mod upload;
 
 pub use error::Error;
 pub mod preview;

@@ -5,6 +5,7 @@
 pub mod check;
 pub mod keys;
 pub mod manifest;
+pub mod read;
 pub mod records;
 pub mod store;
 pub mod write;

@@ -5,6 +5,7 @@ mod check;
 mod convert;
 mod progress;
 mod scan;
+mod upload;
 
 use std::path::PathBuf;
 
@@ -83,6 +84,29 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Upload a bundle to IT Glue (resumable; never creates a record twice).
+    Upload {
+        bundle: PathBuf,
+        #[command(flatten)]
+        target: upload::Target,
+        /// Print the plan (requests per kind, total, time); send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print a machine-readable report on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Audit IT Glue against a bundle and its upload ledger.
+    Verify {
+        bundle: PathBuf,
+        #[command(flatten)]
+        target: upload::Target,
+        /// Print a machine-readable report on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Serve a local IT Glue-compatible API on loopback (rehearsals and tests).
+    Sandbox(upload::SandboxArgs),
 }
 
 /// Runs the CLI with the process arguments; returns the exit status.
@@ -136,6 +160,18 @@ pub fn main() -> i32 {
             &out,
         ),
         Command::Check { bundle, json } => check::run(&bundle, json, &out),
+        Command::Upload {
+            bundle,
+            target,
+            dry_run,
+            json,
+        } => upload::upload(&bundle, &target, dry_run, json, &out),
+        Command::Verify {
+            bundle,
+            target,
+            json,
+        } => upload::verify(&bundle, &target, json, &out),
+        Command::Sandbox(args) => upload::sandbox(&args, &out),
     }
 }
 

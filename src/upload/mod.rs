@@ -1,0 +1,166 @@
+//! `cf2itglue upload`: push a bundle into IT Glue in dependency order, paced
+//! under the rate limit, resumable from a durable ledger, never creating a
+//! record twice (see README "Upload").
+//!
+//! Order: organizations → flexible asset types → folders (parents first) →
+//! configuration types, password categories, configurations, contacts →
+//! document stubs → standalone passwords → flexible assets → embedded passwords
+//! → document images and attachments → sections (references rewritten) and
+//! publish → related items. Passwords and flexible assets come before sections
+//! (not after, as first sketched) so a body that links to them is written once.
+
+pub mod client;
+mod documents;
+pub mod find;
+pub mod ledger;
+pub mod pacer;
+pub mod plan;
+mod records;
+pub mod rewrite;
+pub mod run;
+pub mod verify;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+pub use client::{ApiError, ApiKey, Retry};
+pub use pacer::Rate;
+pub use plan::{Limits, Plan};
+pub use run::Report;
+
+use crate::bundle::read::{Loaded, load};
+use ledger::{Ledger, LedgerError};
+use run::{Run, Stop};
+
+#[derive(Debug, Clone)]
+pub struct UploadOptions {
+    pub bundle: PathBuf,
+    /// API base URL (region or sandbox).
+    pub url: String,
+    pub key: ApiKey,
+    pub rate: Rate,
+    pub concurrency: usize,
+    /// Default: `<bundle>/upload-ledger.jsonl`.
+    pub ledger: Option<PathBuf>,
+    pub limits: Limits,
+    pub retry: Retry,
+    /// Stop after this many requests, dropping the last answer (tests of resumption).
+    pub abort_after: Option<u64>,
+}
+
+impl UploadOptions {
+    pub fn new(bundle: &Path, url: &str, key: ApiKey) -> UploadOptions {
+        UploadOptions {
+            bundle: bundle.to_path_buf(),
+            url: url.trim_end_matches('/').to_string(),
+            key,
+            rate: Rate::ITGLUE,
+            concurrency: 4,
+            ledger: None,
+            limits: Limits::default(),
+            retry: Retry::default(),
+            abort_after: None,
+        }
+    }
+
+    pub fn ledger_path(&self) -> PathBuf {
+        self.ledger
+            .clone()
+            .unwrap_or_else(|| self.bundle.join("upload-ledger.jsonl"))
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UploadError {
+    #[error(transparent)]
+    Bundle(#[from] crate::Error),
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error("{0}")]
+    Api(ApiError),
+    #[error("{0}")]
+    Client(String),
+}
+
+impl From<Stop> for UploadError {
+    fn from(s: Stop) -> Self {
+        match s {
+            Stop::Api(e) => UploadError::Api(e),
+            Stop::Ledger(e) => UploadError::Ledger(e),
+        }
+    }
+}
+
+/// The plan only: nothing is sent. With an existing ledger, done steps are left out.
+pub fn dry_run(opts: &UploadOptions) -> Result<Plan, UploadError> {
+    let bundle = load(&opts.bundle)?;
+    let path = opts.ledger_path();
+    let ledger = if path.exists() {
+        Some(Ledger::open(&path, &bundle.manifest_hash, &opts.url)?)
+    } else {
+        None
+    };
+    let done = |k: &str| ledger.as_ref().is_some_and(|l| l.done(k).is_some());
+    Ok(plan::build(&bundle, &opts.limits, &done)?)
+}
+
+/// Uploads the bundle. Per-item failures are in the report; the error is for
+/// what stops the run (bundle, ledger, API key, stop on purpose).
+pub fn upload(opts: &UploadOptions) -> Result<Report, UploadError> {
+    let bundle = load(&opts.bundle)?;
+    upload_loaded(opts, bundle)
+}
+
+pub fn upload_loaded(opts: &UploadOptions, bundle: Loaded) -> Result<Report, UploadError> {
+    let started = Instant::now();
+    let ledger = Ledger::open(&opts.ledger_path(), &bundle.manifest_hash, &opts.url)?;
+    let done = |k: &str| ledger.done(k).is_some();
+    let plan = plan::build(&bundle, &opts.limits, &done)?;
+    let client = client::Client::new(&opts.url, opts.key.clone(), opts.rate, opts.concurrency, opts.retry, opts.abort_after)
+        .map_err(UploadError::Client)?;
+    let run = Arc::new(Run {
+        client,
+        ledger,
+        bundle,
+        plan,
+        limits: opts.limits,
+        report: Mutex::new(Report::default()),
+        flat: AtomicBool::new(false),
+    });
+    for o in &run.plan.oversized {
+        run.finding("file-too-large", Some(&o.key), format!("{} bytes is over the {} byte cap; not uploaded", o.size, opts.limits.max_file_bytes));
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| UploadError::Client(format!("cannot start the runtime: {e}")))?;
+    let result = rt.block_on(execute(&run));
+    let mut report = run.report.lock().expect("report").clone();
+    report.requests = run.client.sent.load(Ordering::SeqCst);
+    report.rate_limited = run.client.limited.load(Ordering::SeqCst);
+    report.retries = run.client.retried.load(Ordering::SeqCst);
+    report.requests_by_kind = run.client.by_kind.lock().expect("counts").clone();
+    report.seconds = started.elapsed().as_secs_f64();
+    report.failures.sort_by(|a, b| a.key.cmp(&b.key));
+    report.findings.sort_by(|a, b| (&a.code, &a.key).cmp(&(&b.code, &b.key)));
+    result?;
+    Ok(report)
+}
+
+async fn execute(run: &Arc<Run>) -> Result<(), Stop> {
+    records::organizations(run).await?;
+    records::flexible_asset_types(run).await?;
+    records::folders(run).await?;
+    records::configurations_and_contacts(run).await?;
+    documents::stubs(run).await?;
+    records::passwords(run, false).await?;
+    records::flexible_assets(run).await?;
+    records::passwords(run, true).await?;
+    documents::images_and_attachments(run).await?;
+    documents::sections_and_publish(run).await?;
+    records::related_items(run).await?;
+    Ok(())
+}
