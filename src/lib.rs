@@ -5,6 +5,7 @@
 
 pub mod archive;
 pub mod bundle;
+pub mod classify;
 pub mod cli;
 mod error;
 pub mod model;
@@ -13,6 +14,5 @@ pub mod render;
 pub mod report;
 pub mod stage;
 pub mod transform;
-pub mod classify;
 
 pub use error::Error;

@@ -69,13 +69,25 @@ mod tests {
     fn entries(names: &[&str]) -> BTreeMap<String, Entry> {
         names
             .iter()
-            .map(|n| (n.to_string(), Entry { index: None, size: 1 }))
+            .map(|n| {
+                (
+                    n.to_string(),
+                    Entry {
+                        index: None,
+                        size: 1,
+                    },
+                )
+            })
             .collect()
     }
 
     #[test]
     fn finds_html_root_at_depth() {
-        let e = entries(&["x/ACME/index.html", "x/ACME/styles/site.css", "x/ACME/A_1.html"]);
+        let e = entries(&[
+            "x/ACME/index.html",
+            "x/ACME/styles/site.css",
+            "x/ACME/A_1.html",
+        ]);
         assert_eq!(detect(&e), Some((ExportKind::Html, "x/ACME/".into())));
     }
 

@@ -282,6 +282,14 @@ fn open_zip(
         })?;
         let raw = match std::str::from_utf8(meta.name_raw()) {
             Ok(s) => s.to_string(),
+            Err(_) if meta.flags().as_u16() & 0x800 != 0 => {
+                findings.push(rejected(
+                    &String::from_utf8_lossy(meta.name_raw()),
+                    "entry name is marked UTF-8 but is not valid UTF-8".into(),
+                ));
+                continue;
+            }
+            // Without the UTF-8 flag, names are CP437 (old Windows zip tools).
             Err(_) => match meta.name() {
                 Ok(n) => n.into_owned(),
                 Err(_) => {
@@ -310,7 +318,10 @@ fn open_zip(
             }
         };
         if meta.is_symlink() {
-            findings.push(rejected(&raw, "symbolic link entries are not followed".into()));
+            findings.push(rejected(
+                &raw,
+                "symbolic link entries are not followed".into(),
+            ));
             continue;
         }
         if meta.encrypted() {
@@ -349,7 +360,10 @@ fn list_dir(
 ) -> Result<BTreeMap<String, Entry>, Error> {
     let mut all = BTreeMap::new();
     let mut total = 0u64;
-    for item in walkdir::WalkDir::new(path).follow_links(false).sort_by_file_name() {
+    for item in walkdir::WalkDir::new(path)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
         let item = item.map_err(|e| Error::BadArchive {
             path: path.to_path_buf(),
             reason: format!("cannot list the folder: {e}"),

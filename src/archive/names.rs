@@ -49,14 +49,24 @@ mod tests {
 
     #[test]
     fn clean_names_pass_and_normalize() {
-        assert_eq!(check("ACME/index.html"), NameCheck::Ok("ACME/index.html".into()));
+        assert_eq!(
+            check("ACME/index.html"),
+            NameCheck::Ok("ACME/index.html".into())
+        );
         assert_eq!(check("a\\b.html"), NameCheck::Ok("a/b.html".into()));
         assert_eq!(check("./a//b"), NameCheck::Ok("a/b".into()));
     }
 
     #[test]
     fn escaping_names_are_hostile() {
-        for n in ["../evil", "a/../../evil", "/etc/passwd", "C:/x", "c:\\x", "..\\x"] {
+        for n in [
+            "../evil",
+            "a/../../evil",
+            "/etc/passwd",
+            "C:/x",
+            "c:\\x",
+            "..\\x",
+        ] {
             assert!(matches!(check(n), NameCheck::Hostile(_)), "{n}");
         }
         assert!(matches!(check("a\0b"), NameCheck::Skip(_)));

@@ -34,9 +34,7 @@ impl BlobStore {
     /// always holds exactly the bytes its name promises.
     pub fn put(&self, reader: &mut dyn Read) -> io::Result<StoredBlob> {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
-        let tmp = self
-            .root
-            .join(format!(".tmp-{}-{}", std::process::id(), n));
+        let tmp = self.root.join(format!(".tmp-{}-{}", std::process::id(), n));
         let mut file = fs::File::create(&tmp)?;
         let mut hasher = blake3::Hasher::new();
         let mut buf = vec![0u8; 256 * 1024];

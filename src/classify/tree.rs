@@ -11,7 +11,11 @@ use crate::model::{Code, Finding, Space};
 
 /// Makes `name` unique among `taken` (case-insensitive): "Name (2)", "Name (3)", ...
 pub fn unique_name(name: &str, taken: &mut HashSet<String>) -> (String, bool) {
-    let base = if name.trim().is_empty() { "Untitled" } else { name.trim() };
+    let base = if name.trim().is_empty() {
+        "Untitled"
+    } else {
+        name.trim()
+    };
     if taken.insert(base.to_lowercase()) {
         return (base.to_string(), false);
     }
@@ -109,16 +113,20 @@ fn plan_space(space: &Space, plan: &mut Plan) {
             own_folder = Some(key);
         }
         folder_of.insert(&page.id, own_folder.clone());
-        let has_content = page.body.as_ref().is_some_and(|b| !b.is_empty())
-            || page.attachments.iter().any(|a| a.entry.is_some());
+        let has_content =
+            page.shows_content() || page.attachments.iter().any(|a| a.entry.is_some());
         if !has_content {
             if own_folder.is_none() {
                 plan.findings.push(
                     Finding::new(
                         Code::PageEmpty,
-                        format!("page {:?} has no content and no children; not staged", page.title),
+                        format!(
+                            "page {:?} has no content and no children; not staged",
+                            page.title
+                        ),
                     )
                     .on_page(&space.key, &page.id)
+                    .entry(page.file.clone().unwrap_or_default())
                     .detail(page.id.clone()),
                 );
             }

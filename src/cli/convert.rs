@@ -21,7 +21,9 @@ pub fn run(
             eprintln!("error: --jobs must be at least 1");
             return exit::USAGE;
         }
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
     }
     let opts = ConvertOptions {
         exports,
@@ -52,7 +54,10 @@ pub fn run(
         }
     }
     out.say(&format!("bundle: {}", summary.out.display()));
-    out.say(&format!("report: {}", summary.out.join("report.html").display()));
+    out.say(&format!(
+        "report: {}",
+        summary.out.join("report.html").display()
+    ));
     if json {
         let v = serde_json::json!({
             "bundle": summary.out,

@@ -10,7 +10,14 @@ use crate::model::{Block, Inline, PageKind};
 
 pub fn run(exports: &[PathBuf], json: bool, out: &Output) -> i32 {
     out.step("reading exports");
-    let read = crate::stage::read_exports(exports, Limits::default());
+    let spill = match crate::model::Spill::new() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cannot create a temporary file: {e}");
+            return exit::FATAL;
+        }
+    };
+    let read = crate::stage::read_exports(exports, Limits::default(), Some(&spill));
     out.done();
     let read = match read {
         Ok(r) => r,
@@ -22,7 +29,12 @@ pub fn run(exports: &[PathBuf], json: bool, out: &Output) -> i32 {
             let mut depth: BTreeMap<&str, usize> = BTreeMap::new();
             let mut max_depth = 0;
             for p in &space.pages {
-                let d = p.parent.as_deref().and_then(|pp| depth.get(pp)).map(|d| d + 1).unwrap_or(0);
+                let d = p
+                    .parent
+                    .as_deref()
+                    .and_then(|pp| depth.get(pp))
+                    .map(|d| d + 1)
+                    .unwrap_or(0);
                 depth.insert(&p.id, d);
                 max_depth = max_depth.max(d);
             }
@@ -37,7 +49,7 @@ pub fn run(exports: &[PathBuf], json: bool, out: &Output) -> i32 {
             let mut images = 0;
             let mut tables = 0;
             for p in &space.pages {
-                if let Some(b) = &p.body {
+                if let Ok(Some(b)) = spill.body(p) {
                     count(&b.blocks, &mut images, &mut tables);
                 }
             }
@@ -45,15 +57,40 @@ pub fn run(exports: &[PathBuf], json: bool, out: &Output) -> i32 {
             for f in findings {
                 *codes.entry(f.code.as_str()).or_default() += 1;
             }
-            let folders = space.pages.iter().filter(|p| p.kind == PageKind::FolderPage).count();
+            let folders = space
+                .pages
+                .iter()
+                .filter(|p| p.kind == PageKind::FolderPage)
+                .count();
             let comments: usize = space.pages.iter().map(|p| p.comments.len()).sum();
             if !json {
-                out.say(&format!("{} ({} export, root {:?})", archive.path().display(), archive.kind().as_str(), archive.root()));
+                out.say(&format!(
+                    "{} ({} export, root {:?})",
+                    archive.path().display(),
+                    archive.kind().as_str(),
+                    archive.root()
+                ));
                 out.say(&format!("  space {} \"{}\"", space.key, space.name));
-                out.say(&format!("  pages: {} (tree depth {}), Cloud folders without body: {}", space.pages.len(), max_depth + 1, folders));
-                out.say(&format!("  pages named in the tree but missing: {}", space.missing_pages.len()));
-                out.say(&format!("  attachments: {} listed, {} present ({} bytes), {} missing", atts.len(), present, bytes, atts.len() - present));
-                out.say(&format!("  images in bodies: {images}; tables: {tables}; comments: {comments}"));
+                out.say(&format!(
+                    "  pages: {} (tree depth {}), Cloud folders without body: {}",
+                    space.pages.len(),
+                    max_depth + 1,
+                    folders
+                ));
+                out.say(&format!(
+                    "  pages named in the tree but missing: {}",
+                    space.missing_pages.len()
+                ));
+                out.say(&format!(
+                    "  attachments: {} listed, {} present ({} bytes), {} missing",
+                    atts.len(),
+                    present,
+                    bytes,
+                    atts.len() - present
+                ));
+                out.say(&format!(
+                    "  images in bodies: {images}; tables: {tables}; comments: {comments}"
+                ));
                 out.say("  every page becomes: a Document (folders for pages with children)");
                 for (code, n) in &codes {
                     out.say(&format!("  {n:>6}  {code}"));
@@ -96,9 +133,10 @@ fn count(blocks: &[Block], images: &mut usize, tables: &mut usize) {
             }
             Block::List { items, .. } => items.iter().for_each(|i| count(i, images, tables)),
             Block::TaskList(t) => t.iter().for_each(|t| count(&t.body, images, tables)),
-            Block::Panel { body, .. } | Block::Expand { body, .. } | Block::Quote(body) | Block::Group(body) => {
-                count(body, images, tables)
-            }
+            Block::Panel { body, .. }
+            | Block::Expand { body, .. }
+            | Block::Quote(body)
+            | Block::Group(body) => count(body, images, tables),
             _ => {}
         }
     }

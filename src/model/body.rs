@@ -4,7 +4,7 @@
 //! bundle, which makes the output an allow-list by construction.
 
 /// A page body.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Body {
     pub blocks: Vec<Block>,
 }
@@ -15,7 +15,7 @@ impl Body {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Block {
     Para(Vec<Inline>),
     Heading {
@@ -25,6 +25,8 @@ pub enum Block {
     },
     List {
         ordered: bool,
+        /// First number of an ordered list (1 unless the source says otherwise).
+        start: u32,
         items: Vec<Vec<Block>>,
     },
     TaskList(Vec<Task>),
@@ -62,13 +64,13 @@ impl Block {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Task {
     pub done: bool,
     pub body: Vec<Block>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PanelKind {
     Info,
     Note,
@@ -89,17 +91,17 @@ impl PanelKind {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Table {
     pub rows: Vec<Row>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Row {
     pub cells: Vec<Cell>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cell {
     pub header: bool,
     pub colspan: u32,
@@ -107,7 +109,7 @@ pub struct Cell {
     pub blocks: Vec<Block>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Inline {
     Text(String),
     Styled(Style, Vec<Inline>),
@@ -177,7 +179,7 @@ impl Inline {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Style {
     Strong,
     Emphasis,
@@ -189,18 +191,21 @@ pub enum Style {
 }
 
 /// How a source names a page.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PageRef {
     /// By page id (HTML links, old-wiki URLs with an id).
     Id(String),
     /// By a file name of the HTML export (resolved literally, then percent-decoded).
     File(String),
     /// By title and optional space key (storage format, `/display/KEY/Title` URLs).
-    Title { space: Option<String>, title: String },
+    Title {
+        space: Option<String>,
+        title: String,
+    },
 }
 
 /// How a source names an attachment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AttachmentRef {
     /// The page that owns the attachment (`None`: the page the reference is on).
     pub page: Option<PageRef>,
@@ -212,7 +217,7 @@ pub struct AttachmentRef {
 
 /// Where a link goes. Readers produce the unresolved forms; `transform` replaces
 /// page and attachment references with `Document` / `Attachment` or `Dead`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LinkTarget {
     Page {
         page: PageRef,
@@ -243,7 +248,7 @@ pub enum LinkTarget {
 }
 
 /// Where an image comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ImageTarget {
     Attachment(AttachmentRef),
     Url(String),

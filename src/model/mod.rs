@@ -3,9 +3,11 @@
 
 mod body;
 mod finding;
+mod spill;
 
 pub use body::*;
 pub use finding::*;
+pub use spill::{Parked, Spill};
 
 /// What kind of Confluence export a source was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -98,13 +100,26 @@ pub struct Page {
     pub labels: Vec<String>,
     /// Entry name of the page's source, relative to the export root (HTML exports).
     pub file: Option<String>,
-    /// `None` when the export has no body for the page (a Cloud folder).
+    /// `None` when the export has no body for the page (a Cloud folder), or while
+    /// the body is parked on disk (`parked`).
     pub body: Option<Body>,
+    /// Where the body is while parked (see `Spill`).
+    pub parked: Option<Parked>,
+    /// Whether the body shows anything; kept up to date when a body is parked.
+    pub has_content: bool,
     pub attachments: Vec<Attachment>,
     pub comments: Vec<Comment>,
 }
 
 impl Page {
+    /// True when the page has a body that shows something, parked or not.
+    pub fn shows_content(&self) -> bool {
+        match &self.body {
+            Some(b) => !b.is_empty(),
+            None => self.parked.is_some() && self.has_content,
+        }
+    }
+
     /// A copy without body and comments (for lookup tables).
     pub fn clone_meta(&self) -> Page {
         Page {
@@ -120,6 +135,8 @@ impl Page {
             labels: self.labels.clone(),
             file: self.file.clone(),
             body: None,
+            parked: self.parked,
+            has_content: self.has_content,
             attachments: self.attachments.clone(),
             comments: Vec::new(),
         }
@@ -139,6 +156,8 @@ impl Page {
             labels: Vec::new(),
             file: None,
             body: None,
+            parked: None,
+            has_content: false,
             attachments: Vec::new(),
             comments: Vec::new(),
         }

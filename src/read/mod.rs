@@ -1,15 +1,17 @@
 //! Readers: an opened archive → the model, with findings. One reader per export kind.
 
+pub mod emoticons;
 pub mod html;
 
 use crate::Error;
 use crate::archive::Archive;
-use crate::model::{Export, ExportKind};
+use crate::model::{Export, ExportKind, Spill};
 
-/// Reads an opened export into the model.
-pub fn read(archive: &Archive) -> Result<Export, Error> {
+/// Reads an opened export into the model. With a `spill`, page bodies are parked on
+/// disk as they are read, so memory does not grow with the export.
+pub fn read(archive: &Archive, spill: Option<&Spill>) -> Result<Export, Error> {
     match archive.kind() {
-        ExportKind::Html => html::read(archive),
+        ExportKind::Html => html::read(archive, spill),
         ExportKind::Xml => Err(Error::Unsupported {
             path: archive.path().to_path_buf(),
             reason: "this is a Confluence XML export (entities.xml); XML exports are not \

@@ -100,9 +100,17 @@ impl Renderer<'_, '_> {
                 self.inlines(content);
                 let _ = writeln!(self.out.html, "</h{level}>");
             }
-            Block::List { ordered, items } => {
+            Block::List {
+                ordered,
+                start,
+                items,
+            } => {
                 let tag = if *ordered { "ol" } else { "ul" };
-                let _ = writeln!(self.out.html, "<{tag}>");
+                if *ordered && *start != 1 {
+                    let _ = writeln!(self.out.html, "<ol start=\"{start}\">");
+                } else {
+                    let _ = writeln!(self.out.html, "<{tag}>");
+                }
                 for item in items {
                     self.push("<li>");
                     self.item(item);
@@ -113,7 +121,11 @@ impl Renderer<'_, '_> {
             Block::TaskList(tasks) => {
                 self.push("<ul style=\"list-style:none;padding-left:1em\">\n");
                 for t in tasks {
-                    self.push(if t.done { "<li>\u{2611} " } else { "<li>\u{2610} " });
+                    self.push(if t.done {
+                        "<li>\u{2611} "
+                    } else {
+                        "<li>\u{2610} "
+                    });
                     self.item(&t.body);
                     self.push("</li>\n");
                 }
@@ -140,9 +152,9 @@ impl Renderer<'_, '_> {
             }
             Block::Panel { kind, title, body } => {
                 let (border, bg, label) = panel_style(*kind);
-                let _ = write!(
+                let _ = writeln!(
                     self.out.html,
-                    "<div style=\"border-left:4px solid {border};background:{bg};padding:4px 12px;margin:8px 0\">\n"
+                    "<div style=\"border-left:4px solid {border};background:{bg};padding:4px 12px;margin:8px 0\">"
                 );
                 match title {
                     Some(t) => {
@@ -275,7 +287,12 @@ impl Renderer<'_, '_> {
                 space,
                 page_id,
                 anchor,
-            } => match self.ctx.targets.get(&(space.clone(), page_id.clone())).cloned() {
+            } => match self
+                .ctx
+                .targets
+                .get(&(space.clone(), page_id.clone()))
+                .cloned()
+            {
                 Some(PageTarget::Document { key, .. }) => {
                     let mut href = format!("../{}/{}.html", keys::part(space), keys::part(page_id));
                     if let Some(a) = anchor {
@@ -390,7 +407,10 @@ impl Renderer<'_, '_> {
 /// URL schemes a document may link to.
 fn safe_url(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
-    ["https://", "http://", "mailto:", "tel:", "ftp://", "sftp://", "ssh://", "rdp://", "smb://", "file://"]
-        .iter()
-        .any(|s| lower.starts_with(s))
+    [
+        "https://", "http://", "mailto:", "tel:", "ftp://", "sftp://", "ssh://", "rdp://",
+        "smb://", "file://",
+    ]
+    .iter()
+    .any(|s| lower.starts_with(s))
 }

@@ -2,7 +2,7 @@
 //! copied into the blob store (in parallel, one archive reader per worker), and gets
 //! a record whose file name is unique per owner.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -42,7 +42,7 @@ pub fn stage(
     archives: &[(Archive, Range<usize>)],
     spaces: &[Space],
     plan: &Plan,
-    inline: &BTreeSet<(String, String, String)>,
+    refs: &crate::transform::Resolution,
     store: &BlobStore,
     findings: &mut Vec<Finding>,
 ) -> Result<Staged, Error> {
@@ -53,13 +53,20 @@ pub fn stage(
         bytes: 0,
     };
     let mut hashes = HashSet::new();
+    let reported: HashSet<(String, String, String)> = findings
+        .iter()
+        .filter(|f| f.code == Code::ImageMissing)
+        .filter_map(|f| Some((f.space_key.clone()?, f.page_id.clone()?, f.entry.clone()?)))
+        .collect();
     for (archive, range) in archives {
         let mut jobs = Vec::new();
         for space in &spaces[range.clone()] {
             for page in &space.pages {
                 let owner = match plan.targets.get(&(space.key.clone(), page.id.clone())) {
                     Some(PageTarget::Document { key, .. }) => key.clone(),
-                    Some(PageTarget::Record { key, .. }) if !key.starts_with("folder/") => key.clone(),
+                    Some(PageTarget::Record { key, .. }) if !key.starts_with("folder/") => {
+                        key.clone()
+                    }
                     _ => continue,
                 };
                 for att in &page.attachments {
@@ -71,6 +78,10 @@ pub fn stage(
                             att,
                             entry,
                         }),
+                        // A missing image was reported where it is shown (image-missing).
+                        None if att.expected_entry.as_ref().is_some_and(|e| {
+                            reported.contains(&(space.key.clone(), page.id.clone(), e.clone()))
+                        }) => {}
                         None => findings.push(
                             Finding::new(
                                 Code::AttachmentMissing,
@@ -102,7 +113,10 @@ pub fn stage(
                     findings.push(
                         Finding::new(
                             Code::AttachmentMissing,
-                            format!("attachment {:?} cannot be read from the export: {e}", job.att.file_name),
+                            format!(
+                                "attachment {:?} cannot be read from the export: {e}",
+                                job.att.file_name
+                            ),
                         )
                         .on_page(job.space, job.page)
                         .entry(job.entry.to_string()),
@@ -133,7 +147,24 @@ pub fn stage(
                 );
             }
             let key = keys::attachment(job.space, job.page, &job.att.id);
-            let id = (job.space.to_string(), job.page.to_string(), job.att.id.clone());
+            let id = (
+                job.space.to_string(),
+                job.page.to_string(),
+                job.att.id.clone(),
+            );
+            if !refs.inline.contains(&id) && !refs.linked.contains(&id) {
+                findings.push(
+                    Finding::new(
+                        Code::AttachmentOrphanKept,
+                        format!(
+                            "attachment {:?} is not shown or linked in any page body; kept as a file of the document",
+                            job.att.file_name
+                        ),
+                    )
+                    .on_page(job.space, job.page)
+                    .entry(job.entry.to_string()),
+                );
+            }
             if hashes.insert(blob.hash.clone()) {
                 staged.bytes += blob.size;
             }
@@ -144,7 +175,7 @@ pub fn stage(
                 media_type: job.att.media_type.clone(),
                 size: blob.size,
                 blake3: blob.hash.clone(),
-                inline: inline.contains(&id),
+                inline: refs.inline.contains(&id),
                 source: AttachmentSource {
                     page_id: job.page.to_string(),
                     attachment_id: job.att.id.clone(),

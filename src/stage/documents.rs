@@ -10,19 +10,23 @@ use crate::Error;
 use crate::bundle::write::FileWriter;
 use crate::bundle::{Document, DocumentSource};
 use crate::classify::Plan;
-use crate::model::{Finding, Page, PageKind, Space};
+use crate::model::{Page, PageKind, Space, Spill};
 use crate::render::{RenderContext, render_document};
 
 pub fn write(
     spaces: &[Space],
+    spill: &Spill,
     plan: &Plan,
     staged: &Staged,
     writer: &mut FileWriter,
-    _findings: &mut [Finding],
 ) -> Result<Vec<Document>, Error> {
     let pages: HashMap<(&str, &str), &Page> = spaces
         .iter()
-        .flat_map(|s| s.pages.iter().map(move |p| ((s.key.as_str(), p.id.as_str()), p)))
+        .flat_map(|s| {
+            s.pages
+                .iter()
+                .map(move |p| ((s.key.as_str(), p.id.as_str()), p))
+        })
         .collect();
     let ctx = RenderContext {
         targets: &plan.targets,
@@ -30,7 +34,10 @@ pub fn write(
     };
     let mut owned: HashMap<&str, Vec<String>> = HashMap::new();
     for a in &staged.records {
-        owned.entry(a.owner.as_str()).or_default().push(a.key.clone());
+        owned
+            .entry(a.owner.as_str())
+            .or_default()
+            .push(a.key.clone());
     }
     let root = writer.root.to_path_buf();
     let results: Vec<Result<(Document, String, String), Error>> = plan
@@ -38,8 +45,11 @@ pub fn write(
         .par_iter()
         .map(|d| {
             let page = pages[&(d.space.as_str(), d.page_id.as_str())];
-            let blocks = page.body.as_ref().map(|b| b.blocks.as_slice()).unwrap_or(&[]);
-            let rendered = render_document(&d.name, blocks, &ctx);
+            let body = spill
+                .body(page)
+                .map_err(|e| Error::io(&std::env::temp_dir(), e))?
+                .unwrap_or_default();
+            let rendered = render_document(&d.name, &body.blocks, &ctx);
             let path = crate::bundle::keys::document_path(&d.space, &d.page_id);
             let full = root.join(&path);
             if let Some(parent) = full.parent() {
@@ -47,7 +57,8 @@ pub fn write(
             }
             std::fs::write(&full, rendered.html.as_bytes()).map_err(|e| Error::io(&full, e))?;
             let hash = blake3::hash(rendered.html.as_bytes()).to_hex().to_string();
-            let mut attachments: Vec<String> = owned.get(d.key.as_str()).cloned().unwrap_or_default();
+            let mut attachments: Vec<String> =
+                owned.get(d.key.as_str()).cloned().unwrap_or_default();
             attachments.sort();
             attachments.dedup();
             let doc = Document {

@@ -14,7 +14,7 @@ use crate::bundle::manifest::{Generator, SourceInfo, SpaceInfo};
 use crate::bundle::write::{FileWriter, jsonl};
 use crate::bundle::{self, Manifest, Records};
 use crate::classify;
-use crate::model::{Finding, Space};
+use crate::model::{Finding, Space, Spill};
 use crate::transform;
 
 /// What `convert` was asked to do.
@@ -38,12 +38,19 @@ pub struct Summary {
     pub out: PathBuf,
 }
 
+/// An opened export with what was read from it.
+pub type ReadExport = (Archive, Vec<Space>, Vec<Finding>);
+
 /// Opens and reads every export. Several exports make several spaces.
-pub fn read_exports(paths: &[PathBuf], limits: Limits) -> Result<Vec<(Archive, Vec<Space>, Vec<Finding>)>, Error> {
+pub fn read_exports(
+    paths: &[PathBuf],
+    limits: Limits,
+    spill: Option<&Spill>,
+) -> Result<Vec<ReadExport>, Error> {
     let mut out = Vec::new();
     for p in paths {
         let archive = Archive::open(p, limits)?;
-        let export = crate::read::read(&archive)?;
+        let export = crate::read::read(&archive, spill)?;
         out.push((archive, export.spaces, export.findings));
     }
     Ok(out)
@@ -65,9 +72,14 @@ pub fn convert(opts: &ConvertOptions, progress: &dyn Fn(&str)) -> Result<Summary
     }
 }
 
-fn convert_into(opts: &ConvertOptions, tmp: &Path, progress: &dyn Fn(&str)) -> Result<Summary, Error> {
+fn convert_into(
+    opts: &ConvertOptions,
+    tmp: &Path,
+    progress: &dyn Fn(&str),
+) -> Result<Summary, Error> {
     progress("reading exports");
-    let exports = read_exports(&opts.exports, opts.limits)?;
+    let spill = Spill::new().map_err(|e| Error::io(&std::env::temp_dir(), e))?;
+    let exports = read_exports(&opts.exports, opts.limits, Some(&spill))?;
     let mut findings = Vec::new();
     let mut spaces = Vec::new();
     let mut sources = Vec::new();
@@ -95,7 +107,10 @@ fn convert_into(opts: &ConvertOptions, tmp: &Path, progress: &dyn Fn(&str)) -> R
             if !seen_keys.insert(sp.key.clone()) {
                 return Err(Error::Unsupported {
                     path: archive.path().to_path_buf(),
-                    reason: format!("space {} appears in more than one export of this run", sp.key),
+                    reason: format!(
+                        "space {} appears in more than one export of this run",
+                        sp.key
+                    ),
                 });
             }
         }
@@ -110,20 +125,27 @@ fn convert_into(opts: &ConvertOptions, tmp: &Path, progress: &dyn Fn(&str)) -> R
     }
 
     progress("resolving links and attachments");
-    let resolution = transform::resolve(&mut spaces);
-    findings.extend(resolution.findings);
-    findings.extend(transform::extras::apply(&mut spaces, Default::default()));
+    let resolution = transform::resolve(&mut spaces, Some(&spill), transform::Extras::default())
+        .map_err(|e| Error::io(&std::env::temp_dir(), e))?;
+    findings.extend(resolution.findings.iter().cloned());
 
     let plan = classify::plan(&spaces);
     findings.extend(plan.findings.iter().cloned());
 
     progress("storing attachments");
     let store = bundle::store::BlobStore::new(tmp).map_err(|e| Error::io(tmp, e))?;
-    let staged = attachments::stage(&archives, &spaces, &plan, &resolution.inline, &store, &mut findings)?;
+    let staged = attachments::stage(
+        &archives,
+        &spaces,
+        &plan,
+        &resolution,
+        &store,
+        &mut findings,
+    )?;
 
     progress("writing documents");
     let mut writer = FileWriter::new(tmp);
-    let documents = documents::write(&spaces, &plan, &staged, &mut writer, &mut findings)?;
+    let documents = documents::write(&spaces, &spill, &plan, &staged, &mut writer)?;
 
     let mut records = Records {
         organizations: plan.organizations.clone(),
@@ -140,7 +162,8 @@ fn convert_into(opts: &ConvertOptions, tmp: &Path, progress: &dyn Fn(&str)) -> R
             && let (Some(s), Some(p)) = (&f.space_key, &f.page_id)
         {
             f.page = plan.targets.get(&(s.clone(), p.clone())).map(|t| match t {
-                classify::PageTarget::Document { key, .. } | classify::PageTarget::Record { key, .. } => key.clone(),
+                classify::PageTarget::Document { key, .. }
+                | classify::PageTarget::Record { key, .. } => key.clone(),
             });
             if f.page.is_none() && f.detail.is_none() {
                 f.detail = Some(p.clone());
@@ -151,36 +174,86 @@ fn convert_into(opts: &ConvertOptions, tmp: &Path, progress: &dyn Fn(&str)) -> R
     findings.dedup();
 
     let io = |e| Error::io(tmp, e);
-    writer.write("organizations.jsonl", &jsonl(&records.organizations)).map_err(io)?;
-    writer.write("folders.jsonl", &jsonl(&records.folders)).map_err(io)?;
-    writer.write("documents.jsonl", &jsonl(&records.documents)).map_err(io)?;
-    writer.write("attachments.jsonl", &jsonl(&records.attachments)).map_err(io)?;
-    writer.write("flexible_asset_types.jsonl", &jsonl(&records.flexible_asset_types)).map_err(io)?;
-    writer.write("flexible_assets.jsonl", &jsonl(&records.flexible_assets)).map_err(io)?;
-    writer.write("configurations.jsonl", &jsonl(&records.configurations)).map_err(io)?;
-    writer.write("contacts.jsonl", &jsonl(&records.contacts)).map_err(io)?;
-    writer.write_private("passwords.jsonl", &jsonl(&records.passwords)).map_err(io)?;
-    writer.write("related_items.jsonl", &jsonl(&records.related_items)).map_err(io)?;
+    writer
+        .write("organizations.jsonl", &jsonl(&records.organizations))
+        .map_err(io)?;
+    writer
+        .write("folders.jsonl", &jsonl(&records.folders))
+        .map_err(io)?;
+    writer
+        .write("documents.jsonl", &jsonl(&records.documents))
+        .map_err(io)?;
+    writer
+        .write("attachments.jsonl", &jsonl(&records.attachments))
+        .map_err(io)?;
+    writer
+        .write(
+            "flexible_asset_types.jsonl",
+            &jsonl(&records.flexible_asset_types),
+        )
+        .map_err(io)?;
+    writer
+        .write("flexible_assets.jsonl", &jsonl(&records.flexible_assets))
+        .map_err(io)?;
+    writer
+        .write("configurations.jsonl", &jsonl(&records.configurations))
+        .map_err(io)?;
+    writer
+        .write("contacts.jsonl", &jsonl(&records.contacts))
+        .map_err(io)?;
+    writer
+        .write_private("passwords.jsonl", &jsonl(&records.passwords))
+        .map_err(io)?;
+    writer
+        .write("related_items.jsonl", &jsonl(&records.related_items))
+        .map_err(io)?;
 
     let mut counts = BTreeMap::new();
-    counts.insert("organizations".to_string(), records.organizations.len() as u64);
+    counts.insert(
+        "organizations".to_string(),
+        records.organizations.len() as u64,
+    );
     counts.insert("folders".to_string(), records.folders.len() as u64);
     counts.insert("documents".to_string(), records.documents.len() as u64);
     counts.insert("attachments".to_string(), records.attachments.len() as u64);
-    counts.insert("flexible_asset_types".to_string(), records.flexible_asset_types.len() as u64);
-    counts.insert("flexible_assets".to_string(), records.flexible_assets.len() as u64);
-    counts.insert("configurations".to_string(), records.configurations.len() as u64);
+    counts.insert(
+        "flexible_asset_types".to_string(),
+        records.flexible_asset_types.len() as u64,
+    );
+    counts.insert(
+        "flexible_assets".to_string(),
+        records.flexible_assets.len() as u64,
+    );
+    counts.insert(
+        "configurations".to_string(),
+        records.configurations.len() as u64,
+    );
     counts.insert("contacts".to_string(), records.contacts.len() as u64);
     counts.insert("passwords".to_string(), records.passwords.len() as u64);
-    counts.insert("related_items".to_string(), records.related_items.len() as u64);
+    counts.insert(
+        "related_items".to_string(),
+        records.related_items.len() as u64,
+    );
     counts.insert("blobs".to_string(), staged.blobs as u64);
     counts.insert("findings".to_string(), findings.len() as u64);
 
-    writer.write("report.json", &crate::report::to_json(&findings)).map_err(io)?;
-    let totals: Vec<(String, u64)> = counts.iter().map(|(k, v)| (k.clone(), *v)).collect();
-    let title = format!("cf2itglue report: {}", spaces.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "));
     writer
-        .write("report.html", crate::report::render_html(&title, &totals, &findings).as_bytes())
+        .write("report.json", &crate::report::to_json(&findings))
+        .map_err(io)?;
+    let totals: Vec<(String, u64)> = counts.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    let title = format!(
+        "cf2itglue report: {}",
+        spaces
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    writer
+        .write(
+            "report.html",
+            crate::report::render_html(&title, &totals, &findings).as_bytes(),
+        )
         .map_err(io)?;
 
     let manifest = Manifest {
@@ -204,8 +277,14 @@ fn convert_into(opts: &ConvertOptions, tmp: &Path, progress: &dyn Fn(&str)) -> R
         pages: spaces.iter().map(|s| s.pages.len()).sum(),
         counts,
         attachment_bytes: staged.bytes,
-        warnings: findings.iter().filter(|f| f.severity == crate::model::Severity::Warning).count(),
-        errors: findings.iter().filter(|f| f.severity == crate::model::Severity::Error).count(),
+        warnings: findings
+            .iter()
+            .filter(|f| f.severity == crate::model::Severity::Warning)
+            .count(),
+        errors: findings
+            .iter()
+            .filter(|f| f.severity == crate::model::Severity::Error)
+            .count(),
         findings: summary_findings,
         out: opts.out.clone(),
     })

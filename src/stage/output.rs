@@ -50,7 +50,9 @@ pub fn finish(tmp: &Path, out: &Path) -> Result<(), Error> {
     if out.exists() {
         let old = out.with_file_name(format!(
             ".{}.old-{}",
-            out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+            out.file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default(),
             std::process::id()
         ));
         fs::rename(out, &old).map_err(|e| Error::io(out, e))?;

@@ -1,7 +1,7 @@
 //! Folding what IT Glue documents cannot hold separately into the body: comments
 //! (appended under a "Comments" heading) and labels (a line of text).
 
-use crate::model::{Block, Code, Finding, Inline, Space, Style};
+use crate::model::{Block, Code, Finding, Inline, Page, Style};
 
 /// What to do with comments and labels (the mapping file's `[documents]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,53 +19,51 @@ impl Default for Extras {
     }
 }
 
-pub fn apply(spaces: &mut [Space], opts: Extras) -> Vec<Finding> {
+/// Appends labels and comments to one page's body, as configured.
+pub fn apply_page(space: &str, page: &mut Page, opts: Extras) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for space in spaces {
-        for page in &mut space.pages {
-            let Some(body) = page.body.as_mut() else {
-                continue;
-            };
-            if opts.append_labels && !page.labels.is_empty() {
-                body.blocks.push(Block::Para(vec![
-                    Inline::Styled(Style::Strong, vec![Inline::Text("Labels:".into())]),
-                    Inline::Text(format!(" {}", page.labels.join(", "))),
-                ]));
-                findings.push(
-                    Finding::new(
-                        Code::LabelsKeptAsText,
-                        format!("{} label(s) appended as a line of text", page.labels.len()),
-                    )
-                    .on_page(&space.key, &page.id),
-                );
-            }
-            if page.comments.is_empty() {
-                continue;
-            }
-            if !opts.append_comments {
-                continue;
-            }
-            body.blocks.push(Block::Rule);
-            body.blocks.push(Block::Heading {
-                level: 2,
-                anchor: None,
-                content: vec![Inline::Text("Comments".into())],
-            });
-            for c in page.comments.drain(..) {
-                let who = c.author.unwrap_or_else(|| "Unknown user".into());
-                let when = c.date.map(|d| format!(", {d}")).unwrap_or_default();
-                let mut blocks = vec![Block::Para(vec![Inline::Styled(
-                    Style::Emphasis,
-                    vec![Inline::Text(format!("{who}{when}:"))],
-                )])];
-                blocks.extend(c.body);
-                body.blocks.push(Block::Quote(blocks));
-            }
-            findings.push(
-                Finding::new(Code::CommentsAppended, "page comments appended to the document")
-                    .on_page(&space.key, &page.id),
-            );
-        }
+    let Some(body) = page.body.as_mut() else {
+        return findings;
+    };
+    if opts.append_labels && !page.labels.is_empty() {
+        body.blocks.push(Block::Para(vec![
+            Inline::Styled(Style::Strong, vec![Inline::Text("Labels:".into())]),
+            Inline::Text(format!(" {}", page.labels.join(", "))),
+        ]));
+        findings.push(
+            Finding::new(
+                Code::LabelsKeptAsText,
+                format!("{} label(s) appended as a line of text", page.labels.len()),
+            )
+            .on_page(space, &page.id),
+        );
     }
+    if page.comments.is_empty() || !opts.append_comments {
+        return findings;
+    }
+    body.blocks.push(Block::Rule);
+    body.blocks.push(Block::Heading {
+        level: 2,
+        anchor: None,
+        content: vec![Inline::Text("Comments".into())],
+    });
+    let n = page.comments.len();
+    for c in page.comments.drain(..) {
+        let who = c.author.unwrap_or_else(|| "Unknown user".into());
+        let when = c.date.map(|d| format!(", {d}")).unwrap_or_default();
+        let mut blocks = vec![Block::Para(vec![Inline::Styled(
+            Style::Emphasis,
+            vec![Inline::Text(format!("{who}{when}:"))],
+        )])];
+        blocks.extend(c.body);
+        body.blocks.push(Block::Quote(blocks));
+    }
+    findings.push(
+        Finding::new(
+            Code::CommentsAppended,
+            format!("{n} page comment(s) appended to the document"),
+        )
+        .on_page(space, &page.id),
+    );
     findings
 }

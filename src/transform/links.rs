@@ -9,8 +9,10 @@ use percent_encoding::percent_decode_str;
 use rayon::prelude::*;
 
 use crate::model::{
-    AttachmentRef, Block, Code, Finding, ImageTarget, Inline, LinkTarget, PageRef, Space,
+    AttachmentRef, Block, Code, Finding, ImageTarget, Inline, LinkTarget, PageRef, Space, Spill,
 };
+
+use super::extras::Extras;
 
 use super::wiki_url::{self, WikiRef};
 
@@ -20,6 +22,8 @@ pub struct Resolution {
     pub findings: Vec<Finding>,
     /// Attachments shown inline somewhere: (space, page id, attachment id).
     pub inline: BTreeSet<(String, String, String)>,
+    /// Attachments linked to from some body.
+    pub linked: BTreeSet<(String, String, String)>,
 }
 
 /// Lookup tables over all spaces of a run.
@@ -76,6 +80,11 @@ impl<'a> Index<'a> {
         ix
     }
 
+    fn title(&self, page_id: &str) -> Option<&'a str> {
+        let si = *self.page_space.get(page_id)?;
+        self.spaces[si].page(page_id).map(|p| p.title.as_str())
+    }
+
     fn space_of(&self, page_id: &str) -> Option<&'a str> {
         self.page_space
             .get(page_id)
@@ -95,9 +104,8 @@ impl<'a> Index<'a> {
                     self.files.get(&d).copied()
                 })
                 .or_else(|| {
-                    crate::read::html::page_id_from_file(f).and_then(|id| {
-                        self.page_space.get_key_value(id.as_str()).map(|(k, _)| *k)
-                    })
+                    crate::read::html::page_id_from_file(f)
+                        .and_then(|id| self.page_space.get_key_value(id.as_str()).map(|(k, _)| *k))
                 }),
             PageRef::Title { space, title } => {
                 let sk = space.as_deref().unwrap_or(here_space).to_lowercase();
@@ -111,15 +119,20 @@ impl<'a> Index<'a> {
     fn page_id_hint(&self, r: &PageRef) -> Option<String> {
         match r {
             PageRef::Id(id) => Some(id.clone()),
-            PageRef::File(f) => crate::read::html::page_id_from_file(
-                &percent_decode_str(f).decode_utf8_lossy(),
-            ),
+            PageRef::File(f) => {
+                crate::read::html::page_id_from_file(&percent_decode_str(f).decode_utf8_lossy())
+            }
             PageRef::Title { .. } => None,
         }
     }
 
     /// An attachment reference on page `here` → (space, page, attachment id).
-    fn attachment(&self, r: &AttachmentRef, here_space: &str, here: &str) -> Option<(String, String, String)> {
+    fn attachment(
+        &self,
+        r: &AttachmentRef,
+        here_space: &str,
+        here: &str,
+    ) -> Option<(String, String, String)> {
         let (space, page) = match &r.page {
             Some(p) => self.page(p, here_space)?,
             None => (here_space.to_string(), here.to_string()),
@@ -129,7 +142,9 @@ impl<'a> Index<'a> {
             (Some(id), _) if atts.iter().any(|(a, _)| a == id) => Some(id.clone()),
             (_, Some(name)) => {
                 let n = name.to_lowercase();
-                atts.iter().find(|(_, f)| *f == n).map(|(a, _)| a.to_string())
+                atts.iter()
+                    .find(|(_, f)| *f == n)
+                    .map(|(a, _)| a.to_string())
             }
             _ => None,
         }?;
@@ -137,21 +152,19 @@ impl<'a> Index<'a> {
     }
 }
 
-/// Resolves every target in every page body of `spaces`.
-pub fn resolve(spaces: &mut [Space]) -> Resolution {
+/// Resolves every target in every page body of `spaces` (pages in parallel) and
+/// folds comments and labels into the bodies. Parked bodies are brought back, worked
+/// on and parked again one page at a time, so memory stays bounded.
+pub fn resolve(
+    spaces: &mut [Space],
+    spill: Option<&Spill>,
+    extras: Extras,
+) -> Result<Resolution, std::io::Error> {
     // Resolve against a snapshot of the metadata, then write bodies back.
     let snapshot: Vec<Space> = spaces
         .iter()
         .map(|s| Space {
-            pages: s
-                .pages
-                .iter()
-                .map(|p| {
-                    let mut p = p.clone_meta();
-                    p.body = None;
-                    p
-                })
-                .collect(),
+            pages: s.pages.iter().map(|p| p.clone_meta()).collect(),
             ..s.clone_meta()
         })
         .collect();
@@ -159,16 +172,21 @@ pub fn resolve(spaces: &mut [Space]) -> Resolution {
     let mut res = Resolution::default();
     for space in spaces.iter_mut() {
         let key = space.key.clone();
-        let results: Vec<(Vec<Finding>, BTreeSet<(String, String, String)>)> = space
+        type Refs = BTreeSet<(String, String, String)>;
+        let results: Vec<std::io::Result<(Vec<Finding>, Refs, Refs)>> = space
             .pages
             .par_iter_mut()
             .map(|page| {
+                if let Some(s) = spill {
+                    s.unpark(page)?;
+                }
                 let mut r = PageResolver {
                     ix: &ix,
                     space: &key,
                     page: &page.id,
                     findings: Vec::new(),
                     inline: BTreeSet::new(),
+                    linked: BTreeSet::new(),
                 };
                 if let Some(body) = page.body.as_mut() {
                     r.blocks(&mut body.blocks);
@@ -176,15 +194,22 @@ pub fn resolve(spaces: &mut [Space]) -> Resolution {
                 for c in &mut page.comments {
                     r.blocks(&mut c.body);
                 }
-                (r.findings, r.inline)
+                let (mut findings, inline, linked) = (r.findings, r.inline, r.linked);
+                findings.extend(super::extras::apply_page(&key, page, extras));
+                if let Some(s) = spill {
+                    s.park(page)?;
+                }
+                Ok((findings, inline, linked))
             })
             .collect();
-        for (f, i) in results {
+        for r in results {
+            let (f, i, l) = r?;
             res.findings.extend(f);
             res.inline.extend(i);
+            res.linked.extend(l);
         }
     }
-    res
+    Ok(res)
 }
 
 struct PageResolver<'a, 'b> {
@@ -193,6 +218,7 @@ struct PageResolver<'a, 'b> {
     page: &'b str,
     findings: Vec<Finding>,
     inline: BTreeSet<(String, String, String)>,
+    linked: BTreeSet<(String, String, String)>,
 }
 
 impl PageResolver<'_, '_> {
@@ -239,7 +265,18 @@ impl PageResolver<'_, '_> {
                 Inline::Link { target, content } => {
                     self.inlines(content);
                     let text = Inline::plain_text(content);
+                    let url = match &*target {
+                        LinkTarget::External(u) => Some(u.clone()),
+                        _ => None,
+                    };
                     *target = self.link(std::mem::replace(target, LinkTarget::Dead), &text);
+                    // A bare old-wiki URL as link text reads better as the page's title.
+                    if let (Some(url), LinkTarget::Resolved { page_id, .. }) = (url, &*target)
+                        && text.trim() == url
+                        && let Some(title) = self.ix.title(page_id)
+                    {
+                        *content = vec![Inline::Text(title.to_string())];
+                    }
                 }
                 Inline::Image { target, alt, .. } => {
                     *target = self.image(std::mem::replace(target, ImageTarget::Missing), alt);
@@ -252,61 +289,129 @@ impl PageResolver<'_, '_> {
     fn link(&mut self, target: LinkTarget, text: &str) -> LinkTarget {
         match target {
             LinkTarget::Page { page, anchor } => match self.ix.page(&page, self.space) {
-                Some((space, page_id)) => LinkTarget::Resolved { space, page_id, anchor },
+                Some((space, page_id)) => LinkTarget::Resolved {
+                    space,
+                    page_id,
+                    anchor,
+                },
                 None => {
-                    let why = match self.ix.page_id_hint(&page).and_then(|id| self.ix.missing.get(id.as_str()).map(|t| t.to_string())) {
-                        Some(title) => format!("links to page {title:?}, which is not in the export"),
+                    let why = match self
+                        .ix
+                        .page_id_hint(&page)
+                        .and_then(|id| self.ix.missing.get(id.as_str()).map(|t| t.to_string()))
+                    {
+                        Some(title) => {
+                            format!("links to page {title:?}, which is not in the export")
+                        }
                         None => "links to a page that is not in the export".to_string(),
                     };
-                    self.finding(Code::LinkUnresolved, format!("link {text:?} {why}"), Some(describe(&page)));
+                    self.finding(
+                        Code::LinkUnresolved,
+                        format!("link {text:?} {why}"),
+                        Some(describe(&page)),
+                    );
                     LinkTarget::Dead
                 }
             },
             LinkTarget::Attachment(att) => match self.ix.attachment(&att, self.space, self.page) {
-                Some((space, page_id, attachment_id)) => LinkTarget::ResolvedAttachment { space, page_id, attachment_id },
+                Some((space, page_id, attachment_id)) => {
+                    self.linked
+                        .insert((space.clone(), page_id.clone(), attachment_id.clone()));
+                    LinkTarget::ResolvedAttachment {
+                        space,
+                        page_id,
+                        attachment_id,
+                    }
+                }
                 None => {
-                    let name = att.file_name.clone().or(att.entry.clone()).unwrap_or_default();
-                    self.finding(Code::AttachmentMissing, format!("linked attachment {name:?} is not in the export"), att.entry.clone());
+                    let name = att
+                        .file_name
+                        .clone()
+                        .or(att.entry.clone())
+                        .unwrap_or_default();
+                    self.finding(
+                        Code::AttachmentMissing,
+                        format!("linked attachment {name:?} is not in the export"),
+                        att.entry.clone(),
+                    );
                     LinkTarget::Dead
                 }
             },
-            LinkTarget::External(url) | LinkTarget::OldWiki(url) => match wiki_url::parse(&url, &self.ix.base_urls) {
-                None if is_absolute(&url) => LinkTarget::External(url),
-                None => {
-                    self.finding(Code::LinkUnresolved, format!("link {text:?} has a relative target that is not part of the export"), Some(url));
-                    LinkTarget::Dead
+            LinkTarget::External(url) | LinkTarget::OldWiki(url) => {
+                match wiki_url::parse(&url, &self.ix.base_urls) {
+                    None if is_absolute(&url) => LinkTarget::External(url),
+                    None => {
+                        self.finding(
+                            Code::LinkUnresolved,
+                            format!(
+                                "link {text:?} has a relative target that is not part of the export"
+                            ),
+                            Some(url),
+                        );
+                        LinkTarget::Dead
+                    }
+                    Some(w) => self.wiki_link(w, url, text),
                 }
-                Some(w) => self.wiki_link(w, url, text),
-            },
+            }
             other => other,
         }
     }
 
     fn wiki_link(&mut self, w: WikiRef, url: String, text: &str) -> LinkTarget {
         let resolved = match &w {
-            WikiRef::PageId(id, anchor) => self
-                .ix
-                .page(&PageRef::Id(id.clone()), self.space)
-                .map(|(space, page_id)| LinkTarget::Resolved { space, page_id, anchor: anchor.clone() }),
+            WikiRef::PageId(id, anchor) => {
+                self.ix
+                    .page(&PageRef::Id(id.clone()), self.space)
+                    .map(|(space, page_id)| LinkTarget::Resolved {
+                        space,
+                        page_id,
+                        anchor: anchor.clone(),
+                    })
+            }
             WikiRef::PageTitle { space, title } => self
                 .ix
-                .page(&PageRef::Title { space: Some(space.clone()), title: title.clone() }, self.space)
-                .map(|(space, page_id)| LinkTarget::Resolved { space, page_id, anchor: None }),
+                .page(
+                    &PageRef::Title {
+                        space: Some(space.clone()),
+                        title: title.clone(),
+                    },
+                    self.space,
+                )
+                .map(|(space, page_id)| LinkTarget::Resolved {
+                    space,
+                    page_id,
+                    anchor: None,
+                }),
             WikiRef::SpaceHome(key) => self
                 .ix
                 .spaces
                 .iter()
                 .find(|s| s.key.eq_ignore_ascii_case(key))
                 .and_then(|s| s.home.clone().map(|h| (s.key.clone(), h)))
-                .map(|(space, page_id)| LinkTarget::Resolved { space, page_id, anchor: None }),
+                .map(|(space, page_id)| LinkTarget::Resolved {
+                    space,
+                    page_id,
+                    anchor: None,
+                }),
             WikiRef::Attachment { page_id, file_name } => self
                 .ix
                 .attachment(
-                    &AttachmentRef { page: Some(PageRef::Id(page_id.clone())), attachment_id: None, file_name: Some(file_name.clone()), entry: None },
+                    &AttachmentRef {
+                        page: Some(PageRef::Id(page_id.clone())),
+                        attachment_id: None,
+                        file_name: Some(file_name.clone()),
+                        entry: None,
+                    },
                     self.space,
                     self.page,
                 )
-                .map(|(space, page_id, attachment_id)| LinkTarget::ResolvedAttachment { space, page_id, attachment_id }),
+                .map(
+                    |(space, page_id, attachment_id)| LinkTarget::ResolvedAttachment {
+                        space,
+                        page_id,
+                        attachment_id,
+                    },
+                ),
             WikiRef::Other => None,
         };
         resolved.unwrap_or_else(|| {
@@ -330,7 +435,11 @@ impl PageResolver<'_, '_> {
                     entry: Some(url),
                 },
                 Some(_) => {
-                    self.finding(Code::LinkToOldWiki, "image is served by the old wiki and is not in the export".into(), Some(url));
+                    self.finding(
+                        Code::LinkToOldWiki,
+                        "image is served by the old wiki and is not in the export".into(),
+                        Some(url),
+                    );
                     return ImageTarget::Missing;
                 }
                 None => return ImageTarget::Url(url),
@@ -340,11 +449,26 @@ impl PageResolver<'_, '_> {
         match self.ix.attachment(&att, self.space, self.page) {
             Some(r) => {
                 self.inline.insert(r.clone());
-                ImageTarget::Resolved { space: r.0, page_id: r.1, attachment_id: r.2 }
+                ImageTarget::Resolved {
+                    space: r.0,
+                    page_id: r.1,
+                    attachment_id: r.2,
+                }
             }
             None => {
-                let name = att.file_name.clone().or(alt.clone()).or(att.entry.clone()).unwrap_or_default();
-                self.finding(Code::ImageMissing, format!("image {name:?} is not in the export"), att.entry.clone());
+                let name = att
+                    .file_name
+                    .clone()
+                    .or(alt.clone())
+                    .or(att.entry.clone())
+                    .unwrap_or_default();
+                let mut f = Finding::new(
+                    Code::ImageMissing,
+                    format!("image {name:?} is not in the export; a placeholder shows its name"),
+                )
+                .on_page(self.space, self.page);
+                f.entry = att.entry.clone();
+                self.findings.push(f);
                 ImageTarget::Missing
             }
         }
@@ -354,7 +478,12 @@ impl PageResolver<'_, '_> {
 /// True for URLs with a scheme (`https:`, `mailto:`, ...).
 fn is_absolute(url: &str) -> bool {
     match url.find(':') {
-        Some(i) => i > 0 && url[..i].chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)),
+        Some(i) => {
+            i > 0
+                && url[..i]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        }
         None => false,
     }
 }

@@ -6,4 +6,5 @@ pub mod extras;
 pub mod links;
 pub mod wiki_url;
 
+pub use extras::Extras;
 pub use links::{Resolution, resolve};

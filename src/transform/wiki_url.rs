@@ -10,9 +10,15 @@ use percent_encoding::percent_decode_str;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WikiRef {
     PageId(String, Option<String>),
-    PageTitle { space: String, title: String },
+    PageTitle {
+        space: String,
+        title: String,
+    },
     SpaceHome(String),
-    Attachment { page_id: String, file_name: String },
+    Attachment {
+        page_id: String,
+        file_name: String,
+    },
     /// Some other page of the old wiki (search, people, ...).
     Other,
 }
@@ -27,11 +33,16 @@ fn wiki_path<'a>(url: &'a str, base_urls: &BTreeSet<String>) -> Option<&'a str> 
             return Some(rest);
         }
     }
-    if let Some(rest) = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")) {
+    if let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    {
         let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
         if host.ends_with(".atlassian.net") {
             let path = &rest[host.len()..];
-            return path.strip_prefix("/wiki").filter(|p| p.is_empty() || p.starts_with('/') || p.starts_with('?'));
+            return path
+                .strip_prefix("/wiki")
+                .filter(|p| p.is_empty() || p.starts_with('/') || p.starts_with('?'));
         }
         return None;
     }
@@ -84,7 +95,11 @@ pub fn parse(url: &str, base_urls: &BTreeSet<String>) -> Option<WikiRef> {
     };
     let (path, query) = path.split_once('?').unwrap_or((path, ""));
     let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
-    let decode = |s: &str| percent_decode_str(&s.replace('+', " ")).decode_utf8_lossy().to_string();
+    let decode = |s: &str| {
+        percent_decode_str(&s.replace('+', " "))
+            .decode_utf8_lossy()
+            .to_string()
+    };
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     Some(match parts.as_slice() {
         ["spaces", _, "pages", id, ..] if digits(id) => WikiRef::PageId(id.to_string(), fragment),
@@ -120,7 +135,10 @@ mod tests {
     fn recognises_wiki_urls() {
         let bases: BTreeSet<String> = ["https://conf.example.com/confluence".to_string()].into();
         assert_eq!(
-            parse("https://acme.atlassian.net/wiki/spaces/ACME/pages/98310/Network+Overview", &bases),
+            parse(
+                "https://acme.atlassian.net/wiki/spaces/ACME/pages/98310/Network+Overview",
+                &bases
+            ),
             Some(WikiRef::PageId("98310".into(), None))
         );
         assert_eq!(
@@ -128,18 +146,36 @@ mod tests {
             Some(WikiRef::PageId("98310".into(), Some("Top".into())))
         );
         assert_eq!(
-            parse("https://conf.example.com/confluence/pages/viewpage.action?pageId=42", &bases),
+            parse(
+                "https://conf.example.com/confluence/pages/viewpage.action?pageId=42",
+                &bases
+            ),
             Some(WikiRef::PageId("42".into(), None))
         );
         assert_eq!(
-            parse("https://conf.example.com/confluence/display/OPS/Backup+Plan", &bases),
-            Some(WikiRef::PageTitle { space: "OPS".into(), title: "Backup Plan".into() })
+            parse(
+                "https://conf.example.com/confluence/display/OPS/Backup+Plan",
+                &bases
+            ),
+            Some(WikiRef::PageTitle {
+                space: "OPS".into(),
+                title: "Backup Plan".into()
+            })
         );
         assert_eq!(
-            parse("https://acme.atlassian.net/wiki/download/attachments/7/a%20b.png?api=v2", &bases),
-            Some(WikiRef::Attachment { page_id: "7".into(), file_name: "a b.png".into() })
+            parse(
+                "https://acme.atlassian.net/wiki/download/attachments/7/a%20b.png?api=v2",
+                &bases
+            ),
+            Some(WikiRef::Attachment {
+                page_id: "7".into(),
+                file_name: "a b.png".into()
+            })
         );
-        assert_eq!(parse("https://acme.atlassian.net/browse/OPS-42", &bases), None);
+        assert_eq!(
+            parse("https://acme.atlassian.net/browse/OPS-42", &bases),
+            None
+        );
         assert_eq!(parse("https://www.example.com/display/X/Y", &bases), None);
     }
 

@@ -22,7 +22,13 @@ pub struct BodyConverter<'a> {
     pub base_urls: BTreeSet<String>,
     /// Macro families met, reported once per page.
     pub macros: BTreeSet<&'static str>,
+    /// Current element nesting, to cap recursion on hostile input.
+    depth: usize,
+    flattened: bool,
 }
+
+/// Deeper nesting than this is flattened to its text (and reported once).
+const MAX_DEPTH: usize = 200;
 
 /// Elements dropped as unsafe (their removal is a finding).
 const UNSAFE: &[&str] = &[
@@ -30,11 +36,37 @@ const UNSAFE: &[&str] = &[
     "button", "select", "textarea", "base", "link", "meta",
 ];
 /// Elements dropped silently: presentation only.
-const SILENT: &[&str] = &["style", "noscript", "template", "colgroup", "col", "head", "title"];
+const SILENT: &[&str] = &[
+    "style", "noscript", "template", "colgroup", "col", "head", "title",
+];
 const BLOCKS: &[&str] = &[
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "pre", "blockquote",
-    "hr", "div", "section", "article", "header", "footer", "nav", "aside", "figure", "details",
-    "main", "center", "address", "fieldset",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "dl",
+    "table",
+    "pre",
+    "blockquote",
+    "hr",
+    "div",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "figure",
+    "details",
+    "main",
+    "center",
+    "address",
+    "fieldset",
 ];
 
 pub fn has_class(el: ElementRef, class: &str) -> bool {
@@ -49,6 +81,8 @@ impl<'a> BodyConverter<'a> {
             findings: Vec::new(),
             base_urls: BTreeSet::new(),
             macros: BTreeSet::new(),
+            depth: 0,
+            flattened: false,
         }
     }
 
@@ -90,6 +124,34 @@ impl<'a> BodyConverter<'a> {
     }
 
     fn block(&mut self, el: ElementRef, out: &mut Vec<Block>) {
+        if self.too_deep(el, out) {
+            return;
+        }
+        self.depth += 1;
+        self.block_inner(el, out);
+        self.depth -= 1;
+    }
+
+    /// Past `MAX_DEPTH`, an element's text is kept as a paragraph and nothing deeper
+    /// is walked; true when that happened.
+    fn too_deep(&mut self, el: ElementRef, out: &mut Vec<Block>) -> bool {
+        if self.depth < MAX_DEPTH {
+            return false;
+        }
+        if !self.flattened {
+            self.flattened = true;
+            self.finding(
+                Code::UnsafeContentRemoved,
+                format!("markup nested deeper than {MAX_DEPTH} levels was flattened to its text"),
+            );
+        }
+        let text: String = el.text().collect();
+        let mut pending = vec![Inline::Text(text)];
+        flush(&mut pending, out);
+        true
+    }
+
+    fn block_inner(&mut self, el: ElementRef, out: &mut Vec<Block>) {
         let name = el.value().name();
         if self.drop_element(el) {
             return;
@@ -108,7 +170,17 @@ impl<'a> BodyConverter<'a> {
                     content,
                 });
             }
-            "ul" | "ol" => out.push(self.list(el, name == "ol")),
+            "ul" | "ol" => {
+                let mut list = self.list(el, name == "ol");
+                if let Block::List { start, .. } = &mut list {
+                    *start = el
+                        .value()
+                        .attr("start")
+                        .and_then(|s| s.trim().parse().ok())
+                        .unwrap_or(1);
+                }
+                out.push(list)
+            }
             "dl" => out.push(self.list(el, false)),
             "table" => out.push(Block::Table(self.table(el))),
             "pre" => out.push(Block::Code {
@@ -142,7 +214,11 @@ impl<'a> BodyConverter<'a> {
                 }
             }
         }
-        Block::List { ordered, items }
+        Block::List {
+            ordered,
+            start: 1,
+            items,
+        }
     }
 
     pub fn tasks(&mut self, el: ElementRef) -> Block {
@@ -231,6 +307,19 @@ impl<'a> BodyConverter<'a> {
     }
 
     fn inline(&mut self, el: ElementRef, out: &mut Vec<Inline>) {
+        if self.depth >= MAX_DEPTH {
+            let mut blocks = Vec::new();
+            if self.too_deep(el, &mut blocks) {
+                out.push(Inline::Text(el.text().collect()));
+                return;
+            }
+        }
+        self.depth += 1;
+        self.inline_inner(el, out);
+        self.depth -= 1;
+    }
+
+    fn inline_inner(&mut self, el: ElementRef, out: &mut Vec<Inline>) {
         if self.drop_element(el) {
             return;
         }
@@ -298,7 +387,10 @@ impl<'a> BodyConverter<'a> {
             out.extend(self.inlines(el));
             return;
         }
-        if let Some(name) = v.attr("name").or(v.attr("id")).filter(|_| v.attr("href").is_none())
+        if let Some(name) = v
+            .attr("name")
+            .or(v.attr("id"))
+            .filter(|_| v.attr("href").is_none())
         {
             out.push(Inline::Anchor(name.to_string()));
         }
@@ -313,13 +405,17 @@ impl<'a> BodyConverter<'a> {
         {
             self.finding(
                 Code::UnsafeContentRemoved,
-                format!("removed a link target using {}", &lower[..lower.find(':').unwrap_or(0) + 1]),
+                format!(
+                    "removed a link target using {}",
+                    &lower[..lower.find(':').unwrap_or(0) + 1]
+                ),
             );
             out.extend(self.inlines(el));
             return;
         }
         if let Some(base) = v.attr("data-base-url") {
-            self.base_urls.insert(base.trim_end_matches('/').to_string());
+            self.base_urls
+                .insert(base.trim_end_matches('/').to_string());
         }
         let mut target = classify_href(href);
         if let LinkTarget::Attachment(att) = &mut target {
@@ -328,7 +424,9 @@ impl<'a> BodyConverter<'a> {
                 .map(str::to_string);
         }
         let mut content = self.inlines(el);
-        if content.iter().all(Inline::is_blank) && !content.iter().any(|i| matches!(i, Inline::Image { .. })) {
+        if content.iter().all(Inline::is_blank)
+            && !content.iter().any(|i| matches!(i, Inline::Image { .. }))
+        {
             let text = v
                 .attr("data-linked-resource-default-alias")
                 .unwrap_or(href)
@@ -341,23 +439,38 @@ impl<'a> BodyConverter<'a> {
     fn image(&mut self, el: ElementRef, out: &mut Vec<Inline>) {
         let v = el.value();
         if has_class(el, "emoticon") {
-            let text = v
-                .attr("data-emoji-fallback")
-                .or(v.attr("alt"))
-                .unwrap_or("")
-                .to_string();
+            let name = v
+                .attr("data-emoticon-name")
+                .map(str::to_string)
+                .or_else(|| {
+                    el.value()
+                        .classes()
+                        .find_map(|c| c.strip_prefix("emoticon-").map(str::to_string))
+                });
+            let text = crate::read::emoticons::text(
+                v.attr("data-emoji-fallback"),
+                name.as_deref(),
+                v.attr("data-emoji-shortname").or(v.attr("alt")),
+            );
             out.push(Inline::Text(text));
             return;
         }
-        let src = v.attr("data-image-src").or(v.attr("src")).unwrap_or("").trim();
+        let src = v
+            .attr("data-image-src")
+            .or(v.attr("src"))
+            .unwrap_or("")
+            .trim();
         if src.starts_with("images/") || src.is_empty() {
             // Confluence's own icons (bullets, expand arrows, content-type icons).
             return;
         }
         if let Some(base) = v.attr("data-base-url") {
-            self.base_urls.insert(base.trim_end_matches('/').to_string());
+            self.base_urls
+                .insert(base.trim_end_matches('/').to_string());
         }
-        let alias = v.attr("data-linked-resource-default-alias").map(str::to_string);
+        let alias = v
+            .attr("data-linked-resource-default-alias")
+            .map(str::to_string);
         let alt = alias
             .clone()
             .or_else(|| v.attr("alt").map(str::to_string))
@@ -369,7 +482,10 @@ impl<'a> BodyConverter<'a> {
         } else if src.contains(':') || src.starts_with("//") || src.starts_with('/') {
             let lower = src.to_ascii_lowercase();
             if lower.starts_with("javascript:") || lower.starts_with("vbscript:") {
-                self.finding(Code::UnsafeContentRemoved, "removed an image with a script URL");
+                self.finding(
+                    Code::UnsafeContentRemoved,
+                    "removed an image with a script URL",
+                );
                 return;
             }
             ImageTarget::Url(src.to_string())
@@ -391,7 +507,9 @@ pub fn flush(pending: &mut Vec<Inline>, out: &mut Vec<Block>) {
     }
     let inlines = normalize(std::mem::take(pending));
     if !inlines.is_empty() && !inlines.iter().all(Inline::is_blank)
-        || inlines.iter().any(|i| matches!(i, Inline::Image { .. } | Inline::Anchor(_)))
+        || inlines
+            .iter()
+            .any(|i| matches!(i, Inline::Image { .. } | Inline::Anchor(_)))
     {
         out.push(Block::Para(inlines));
     }

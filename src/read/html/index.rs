@@ -71,7 +71,10 @@ pub fn parse(html: &str) -> SpaceIndex {
         if !title.starts_with("Available Pages") {
             continue;
         }
-        for ul in section.child_elements().filter(|e| e.value().name() == "ul") {
+        for ul in section
+            .child_elements()
+            .filter(|e| e.value().name() == "ul")
+        {
             out.roots.extend(list(ul));
         }
     }
@@ -98,11 +101,15 @@ fn list(ul: ElementRef) -> Vec<TreeNode> {
                         });
                     }
                 }
-                "img" => {
-                    if child.value().attr("src").unwrap_or("").contains("home_page") {
-                        if let Some(n) = node.as_mut() {
-                            n.home = true;
-                        }
+                "img"
+                    if child
+                        .value()
+                        .attr("src")
+                        .unwrap_or("")
+                        .contains("home_page") =>
+                {
+                    if let Some(n) = node.as_mut() {
+                        n.home = true;
                     }
                 }
                 "ul" => children.extend(list(child)),

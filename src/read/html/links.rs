@@ -94,8 +94,14 @@ mod tests {
     #[test]
     fn classifies_hrefs() {
         assert_eq!(classify_href("#A-b"), LinkTarget::Anchor("A-b".into()));
-        assert!(matches!(classify_href("https://x.y/z"), LinkTarget::External(_)));
-        assert!(matches!(classify_href("/wiki/spaces/A/pages/1"), LinkTarget::External(_)));
+        assert!(matches!(
+            classify_href("https://x.y/z"),
+            LinkTarget::External(_)
+        ));
+        assert!(matches!(
+            classify_href("/wiki/spaces/A/pages/1"),
+            LinkTarget::External(_)
+        ));
         assert_eq!(
             classify_href("Printer-Driver%27s-Quirks_98321.html#top"),
             LinkTarget::Page {
@@ -109,6 +115,9 @@ mod tests {
         };
         assert_eq!(a.attachment_id.as_deref(), Some("99001"));
         assert_eq!(a.entry.as_deref(), Some("attachments/98310/99001.png"));
-        assert!(matches!(classify_href("mailto:a@b.c"), LinkTarget::External(_)));
+        assert!(matches!(
+            classify_href("mailto:a@b.c"),
+            LinkTarget::External(_)
+        ));
     }
 }

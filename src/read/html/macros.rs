@@ -4,7 +4,7 @@
 
 use scraper::{ElementRef, Selector};
 
-use crate::model::{Block, Code, Inline, LinkTarget, PanelKind};
+use crate::model::{AttachmentRef, Block, Code, Inline, LinkTarget, PageRef, PanelKind};
 
 use super::body::{BodyConverter, has_class, normalize};
 use super::index::text_of;
@@ -73,7 +73,9 @@ impl BodyConverter<'_> {
             return true;
         }
         if has_class(el, "code") && has_class(el, "panel") {
-            let title = first(el, ".codeHeader").map(text_of).filter(|t| !t.is_empty());
+            let title = first(el, ".codeHeader")
+                .map(text_of)
+                .filter(|t| !t.is_empty());
             let (language, text) = match first(el, "pre") {
                 Some(pre) => (
                     pre.value()
@@ -131,9 +133,45 @@ impl BodyConverter<'_> {
             out.push(Block::Expand { title, body });
             return true;
         }
-        if el.value().classes().any(|c| c == "toc-macro" || c.starts_with("rbtoc")) {
+        if el
+            .value()
+            .classes()
+            .any(|c| c == "toc-macro" || c.starts_with("rbtoc"))
+        {
             self.converted("toc", "a static list of links to the headings");
             out.extend(self.blocks(el));
+            return true;
+        }
+        if has_class(el, "plugin_attachments_container") {
+            self.converted("attachments", "a static list of links to the page's files");
+            let mut items = Vec::new();
+            for row in el.select(&sel("tr.attachment-row")) {
+                let Some(id) = row.value().attr("data-attachment-id") else {
+                    continue;
+                };
+                let name = row
+                    .select(&sel("[data-attachment-filename]"))
+                    .next()
+                    .and_then(|d| d.value().attr("data-attachment-filename"))
+                    .map(str::to_string);
+                let text = name.clone().unwrap_or_else(|| format!("attachment {id}"));
+                items.push(vec![Block::Para(vec![Inline::Link {
+                    target: LinkTarget::Attachment(AttachmentRef {
+                        page: Some(PageRef::Id(self.page.to_string())),
+                        attachment_id: Some(id.to_string()),
+                        file_name: name,
+                        entry: None,
+                    }),
+                    content: vec![Inline::Text(text)],
+                }])]);
+            }
+            if !items.is_empty() {
+                out.push(Block::List {
+                    ordered: false,
+                    start: 1,
+                    items,
+                });
+            }
             return true;
         }
         if has_class(el, "plugin_pagetree") {

@@ -14,9 +14,7 @@ use rayon::prelude::*;
 
 use crate::Error;
 use crate::archive::Archive;
-use crate::model::{
-    Attachment, Body, Code, Export, Finding, Page, PageKind, Space,
-};
+use crate::model::{Attachment, Body, Code, Export, Finding, Page, PageKind, Space, Spill};
 
 use index::TreeNode;
 use page::PageFile;
@@ -39,7 +37,7 @@ pub fn page_id_from_file(file: &str) -> Option<String> {
 }
 
 /// Reads an HTML export.
-pub fn read(archive: &Archive) -> Result<Export, Error> {
+pub fn read(archive: &Archive, spill: Option<&Spill>) -> Result<Export, Error> {
     let mut findings = archive.findings.clone();
     let index_html = archive
         .reader()?
@@ -54,7 +52,10 @@ pub fn read(archive: &Archive) -> Result<Export, Error> {
         .clone()
         .or_else(|| {
             let r = archive.root().trim_end_matches('/');
-            r.rsplit('/').next().filter(|s| !s.is_empty()).map(str::to_string)
+            r.rsplit('/')
+                .next()
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
         })
         .unwrap_or_else(|| "SPACE".to_string());
     let name = idx.name.clone().unwrap_or_else(|| key.clone());
@@ -74,8 +75,13 @@ pub fn read(archive: &Archive) -> Result<Export, Error> {
                 let result = match reader {
                     Ok(r) => r
                         .read_string(file, MAX_PAGE_BYTES)
-                        .map(|html| page::parse(&html, &key, id))
-                        .map_err(|e| e.to_string()),
+                        .map_err(|e| e.to_string())
+                        .and_then(|html| {
+                            let mut pf = page::parse(&html, &key, id);
+                            park(&mut pf, spill)
+                                .map_err(|e| format!("cannot park the body: {e}"))?;
+                            Ok(pf)
+                        }),
                     Err(e) => Err(e.to_string()),
                 };
                 (file.clone(), id.clone(), result)
@@ -90,9 +96,12 @@ pub fn read(archive: &Archive) -> Result<Export, Error> {
                 by_id.insert(id, (file, p));
             }
             Err(e) => findings.push(
-                Finding::new(Code::PageUnreadable, format!("page file cannot be read: {e}"))
-                    .on_page(&key, &id)
-                    .entry(file),
+                Finding::new(
+                    Code::PageUnreadable,
+                    format!("page file cannot be read: {e}"),
+                )
+                .on_page(&key, &id)
+                .entry(file),
             ),
         }
     }
@@ -124,6 +133,17 @@ pub fn read(archive: &Archive) -> Result<Export, Error> {
         spaces: vec![space],
         findings,
     })
+}
+
+/// Moves a parsed body to the spill file, if there is one.
+fn park(pf: &mut PageFile, spill: Option<&Spill>) -> std::io::Result<()> {
+    if let (Some(spill), Some(blocks)) = (spill, pf.body.take()) {
+        let body = Body { blocks };
+        pf.has_body = true;
+        pf.has_content = !body.is_empty();
+        pf.parked = Some(spill.put(&body)?);
+    }
+    Ok(())
 }
 
 struct TreeBuilder<'a> {
@@ -247,24 +267,31 @@ impl TreeBuilder<'_> {
         page.modified = pf.modified;
         page.labels = pf.labels;
         page.file = Some(file);
-        page.kind = if pf.body.is_some() {
+        page.kind = if pf.body.is_some() || pf.has_body {
             PageKind::Page
         } else {
             PageKind::FolderPage
         };
         page.body = pf.body.map(|blocks| Body { blocks });
+        page.parked = pf.parked;
+        page.has_content = pf.has_content;
         page.comments = pf.comments;
         page.attachments = pf
             .listed
             .into_iter()
             .filter_map(|l| {
                 let att = links::attachment_ref(&l.href)?;
+                let page_id = match att.page {
+                    Some(crate::model::PageRef::Id(p)) => p,
+                    _ => id.to_string(),
+                };
+                // A page lists only its own files; another page's are found there.
+                if page_id != id {
+                    return None;
+                }
                 Some(Attachment {
                     id: att.attachment_id?,
-                    page_id: match att.page {
-                        Some(crate::model::PageRef::Id(p)) => p,
-                        _ => id.to_string(),
-                    },
+                    page_id,
                     file_name: l.name,
                     media_type: l.media_type,
                     version: None,
@@ -385,8 +412,14 @@ mod tests {
 
     #[test]
     fn page_ids_from_file_names() {
-        assert_eq!(page_id_from_file("Art-Guide_250511492.html").as_deref(), Some("250511492"));
-        assert_eq!(page_id_from_file("1116307471.html").as_deref(), Some("1116307471"));
+        assert_eq!(
+            page_id_from_file("Art-Guide_250511492.html").as_deref(),
+            Some("250511492")
+        );
+        assert_eq!(
+            page_id_from_file("1116307471.html").as_deref(),
+            Some("1116307471")
+        );
         assert_eq!(
             page_id_from_file("Bloom-Project%27s-Initial_25165860.html").as_deref(),
             Some("25165860")

@@ -33,8 +33,12 @@ pub struct PageFile {
     pub editor: Option<String>,
     pub created: Option<String>,
     pub modified: Option<String>,
-    /// `None` when the page has no `#main-content` (a Cloud folder).
+    /// `None` when the page has no `#main-content` (a Cloud folder), or once parked.
     pub body: Option<Vec<Block>>,
+    /// Set when the body was parked on disk.
+    pub parked: Option<crate::model::Parked>,
+    pub has_body: bool,
+    pub has_content: bool,
     pub listed: Vec<Listed>,
     pub comments: Vec<Comment>,
     pub labels: Vec<String>,
@@ -61,6 +65,9 @@ pub fn parse(html: &str, space: &str, page_id: &str) -> PageFile {
         created: None,
         modified: None,
         body: None,
+        parked: None,
+        has_body: false,
+        has_content: false,
         listed: Vec::new(),
         comments: Vec::new(),
         labels: Vec::new(),
@@ -84,12 +91,6 @@ pub fn parse(html: &str, space: &str, page_id: &str) -> PageFile {
             page.listed = attachments(section);
         } else if title.starts_with("Comments") {
             page.comments = comments(section, &mut conv);
-        }
-    }
-    for label in doc.select(&sel(".labels-content a, ul.label-list a, a.aui-label-split-main")) {
-        let l = text_of(label);
-        if !l.is_empty() && !page.labels.contains(&l) {
-            page.labels.push(l);
         }
     }
     page.findings = conv.findings;
@@ -165,7 +166,12 @@ fn comments(section: ElementRef, conv: &mut BodyConverter) -> Vec<Comment> {
         for el in td.descendent_elements() {
             let t = text_of(el);
             if let Some(rest) = t.strip_prefix("Posted by ")
-                && el.children().all(|c| !c.value().is_element() || c.value().as_element().is_some_and(|e| e.name() != "div" && e.name() != "p"))
+                && el.children().all(|c| {
+                    !c.value().is_element()
+                        || c.value()
+                            .as_element()
+                            .is_some_and(|e| e.name() != "div" && e.name() != "p")
+                })
             {
                 let (who, when) = rest.rsplit_once(" at ").unwrap_or((rest, ""));
                 author = Some(who.trim().to_string());
