@@ -40,6 +40,7 @@ pub enum Code {
     UnsafeContentRemoved,
     EntryRejected,
     EntryUnused,
+    WikiMarkupKept,
 }
 
 impl Code {
@@ -70,6 +71,7 @@ impl Code {
             Code::UnsafeContentRemoved => "unsafe-content-removed",
             Code::EntryRejected => "entry-rejected",
             Code::EntryUnused => "entry-unused",
+            Code::WikiMarkupKept => "wiki-markup-kept",
         }
     }
 

@@ -144,6 +144,10 @@ impl Conv<'_> {
     }
 
     fn list(&mut self, el: &Element, ordered: bool) -> Block {
+        let start = el
+            .attr("start")
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(1);
         let mut items = Vec::new();
         for node in &el.children {
             match node {
@@ -162,7 +166,11 @@ impl Conv<'_> {
                 Node::Text(_) => {}
             }
         }
-        Block::List { ordered, items }
+        Block::List {
+            ordered,
+            start,
+            items,
+        }
     }
 
     fn tasks(&mut self, el: &Element) -> Block {

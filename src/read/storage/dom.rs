@@ -70,14 +70,14 @@ fn is_void(name: &str) -> bool {
 }
 
 fn element(start: &quick_xml::events::BytesStart) -> Element {
-    let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+    let name = start.name().as_ref().to_string();
     let attrs = start
         .attributes()
         .with_checks(false)
         .flatten()
         .map(|a| {
-            let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
-            let raw = String::from_utf8_lossy(&a.value);
+            let key = a.key.as_ref().to_string();
+            let raw = &a.value;
             (key, clean(&entities::unescape(&raw)))
         })
         .collect();
@@ -146,7 +146,7 @@ pub fn parse(fragment: &str) -> (Element, Option<String>) {
                 stack.last_mut().expect("root").children.push(Node::Element(el));
             }
             Ok(Event::End(e)) => {
-                let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                let name = e.name().as_ref().to_string();
                 if skipped > 0 {
                     skipped -= 1;
                     continue;

@@ -30,7 +30,11 @@ fn nest(items: &[(u8, Inline)], ordered: bool) -> Option<Block> {
         }
         i = j;
     }
-    Some(Block::List { ordered, items: list })
+    Some(Block::List {
+        ordered,
+        start: 1,
+        items: list,
+    })
 }
 
 pub fn toc(conv: &mut Conv, m: &Macro) -> Out {
