@@ -45,6 +45,7 @@ pub enum Code {
     FieldUnmapped,
     MappingUnused,
     RecordExtracted,
+    WikiMarkupKept,
 }
 
 impl Code {
@@ -80,6 +81,7 @@ impl Code {
             Code::FieldUnmapped => "field-unmapped",
             Code::MappingUnused => "mapping-unused",
             Code::RecordExtracted => "record-extracted",
+            Code::WikiMarkupKept => "wiki-markup-kept",
         }
     }
 

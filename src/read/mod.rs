@@ -2,6 +2,9 @@
 
 pub mod emoticons;
 pub mod html;
+pub mod objects;
+pub mod storage;
+pub mod xml;
 
 use crate::Error;
 use crate::archive::Archive;
@@ -12,13 +15,7 @@ use crate::model::{Export, ExportKind, Spill};
 pub fn read(archive: &Archive, spill: Option<&Spill>) -> Result<Export, Error> {
     match archive.kind() {
         ExportKind::Html => html::read(archive, spill),
-        ExportKind::Xml => Err(Error::Unsupported {
-            path: archive.path().to_path_buf(),
-            reason: "this is a Confluence XML export (entities.xml); XML exports are not \
-                     supported by this version yet, use an HTML export (Space settings → \
-                     Export space → HTML)"
-                .into(),
-        }),
+        ExportKind::Xml => xml::read(archive, spill),
         ExportKind::Csv => Err(Error::Unsupported {
             path: archive.path().to_path_buf(),
             reason: "this is a Confluence Cloud CSV backup (exportFormat=csv); CSV backups \

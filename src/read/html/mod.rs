@@ -1,7 +1,7 @@
 //! The HTML export reader: `index.html` gives the space and the tree, each page file
 //! its body, metadata and attachment list. Page files are parsed in parallel.
 
-mod body;
+pub(crate) mod body;
 pub mod index;
 pub mod links;
 mod macros;

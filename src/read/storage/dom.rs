@@ -1,0 +1,215 @@
+//! A storage-format fragment → a small element tree. The fragment has no root and
+//! uses the `ac:`/`ri:` prefixes, so it is wrapped in a root declaring both before
+//! quick-xml reads it; HTML named entities are decoded with our own table. The
+//! reader is lenient (mismatched end tags, unclosed elements, void HTML tags) and
+//! keeps everything read before a syntax error. One page body at a time, so a
+//! tree is fine here; entities.xml itself is never held like this.
+
+use quick_xml::Reader;
+use quick_xml::events::Event;
+
+use super::entities;
+
+/// Deeper nesting than this is flattened (hostile input must not blow the stack).
+const MAX_DEPTH: usize = 120;
+
+const ROOT: &str = "cf2itglue-root";
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    Element(Element),
+    Text(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Element {
+    pub name: String,
+    pub attrs: Vec<(String, String)>,
+    pub children: Vec<Node>,
+}
+
+impl Element {
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The first child element named `name`.
+    pub fn child(&self, name: &str) -> Option<&Element> {
+        self.elements().find(|e| e.name == name)
+    }
+
+    pub fn elements(&self) -> impl Iterator<Item = &Element> {
+        self.children.iter().filter_map(|n| match n {
+            Node::Element(e) => Some(e),
+            Node::Text(_) => None,
+        })
+    }
+
+    /// All text below this element, in document order (CDATA included verbatim).
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        self.push_text(&mut out);
+        out
+    }
+
+    fn push_text(&self, out: &mut String) {
+        for n in &self.children {
+            match n {
+                Node::Text(t) => out.push_str(t),
+                Node::Element(e) => e.push_text(out),
+            }
+        }
+    }
+}
+
+fn is_void(name: &str) -> bool {
+    matches!(
+        name,
+        "br" | "hr" | "img" | "col" | "input" | "meta" | "link" | "area" | "base" | "wbr" | "source"
+    )
+}
+
+fn element(start: &quick_xml::events::BytesStart) -> Element {
+    let name = start.name().as_ref().to_string();
+    let attrs = start
+        .attributes()
+        .with_checks(false)
+        .flatten()
+        .map(|a| {
+            let key = a.key.as_ref().to_string();
+            let raw = &a.value;
+            (key, clean(&entities::unescape(&raw)))
+        })
+        .collect();
+    Element {
+        name,
+        attrs,
+        children: Vec::new(),
+    }
+}
+
+/// Drops C0 control characters XML forbids (they occur in real exports).
+fn clean(s: &str) -> String {
+    if s.chars().any(entities::is_unwanted_control) {
+        s.chars().filter(|c| !entities::is_unwanted_control(*c)).collect()
+    } else {
+        s.to_string()
+    }
+}
+
+fn push_text(stack: &mut [Element], text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    let top = stack.last_mut().expect("root is always on the stack");
+    if let Some(Node::Text(t)) = top.children.last_mut() {
+        t.push_str(text);
+    } else {
+        top.children.push(Node::Text(text.to_string()));
+    }
+}
+
+/// Parses a fragment. Returns the root (named `cf2itglue-root`) and the syntax
+/// error that stopped reading early, if any.
+pub fn parse(fragment: &str) -> (Element, Option<String>) {
+    let wrapped = format!(
+        "<{ROOT} xmlns:ac=\"http://atlassian.com/content\" \
+         xmlns:ri=\"http://atlassian.com/resource/identifier\" \
+         xmlns:at=\"http://atlassian.com/template\">{fragment}</{ROOT}>"
+    );
+    let mut reader = Reader::from_str(&wrapped);
+    let cfg = reader.config_mut();
+    cfg.check_end_names = false;
+    cfg.allow_unmatched_ends = true;
+    cfg.allow_dangling_amp = true;
+    cfg.check_comments = false;
+    let mut stack: Vec<Element> = vec![Element::default()];
+    let mut skipped = 0usize;
+    let mut error = None;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(s)) => {
+                let el = element(&s);
+                if el.name == ROOT && stack.len() == 1 && stack[0].name.is_empty() {
+                    stack[0] = el;
+                } else if is_void(&el.name) {
+                    let top = stack.last_mut().expect("root");
+                    top.children.push(Node::Element(el));
+                } else if stack.len() >= MAX_DEPTH {
+                    skipped += 1;
+                } else {
+                    stack.push(el);
+                }
+            }
+            Ok(Event::Empty(s)) => {
+                let el = element(&s);
+                stack.last_mut().expect("root").children.push(Node::Element(el));
+            }
+            Ok(Event::End(e)) => {
+                let name = e.name().as_ref().to_string();
+                if skipped > 0 {
+                    skipped -= 1;
+                    continue;
+                }
+                // Close up to the matching open element; ignore strays.
+                if let Some(pos) = stack.iter().rposition(|el| el.name == name)
+                    && pos > 0
+                {
+                    while stack.len() > pos {
+                        let done = stack.pop().expect("non-empty");
+                        stack.last_mut().expect("root").children.push(Node::Element(done));
+                    }
+                }
+            }
+            Ok(Event::Text(t)) => push_text(&mut stack, &clean(&t.into_inner())),
+            Ok(Event::CData(t)) => push_text(&mut stack, &clean(&t.into_inner())),
+            Ok(Event::GeneralRef(r)) => {
+                let text = match r.resolve_char_ref() {
+                    Ok(Some(c)) if !entities::is_unwanted_control(c) => c.to_string(),
+                    Ok(Some(_)) => String::new(),
+                    _ => entities::resolve(&r).unwrap_or_else(|| format!("&{};", &*r)),
+                };
+                push_text(&mut stack, &text);
+            }
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => {
+                error = Some(format!("{e} at byte {}", reader.error_position()));
+                break;
+            }
+        }
+    }
+    while stack.len() > 1 {
+        let done = stack.pop().expect("non-empty");
+        stack.last_mut().expect("root").children.push(Node::Element(done));
+    }
+    let root = stack.pop().expect("root");
+    // The wrapper's own end tag closes the root; anything still open was closed above.
+    (root, error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_fragment_with_prefixes_entities_and_cdata() {
+        let (root, err) = parse(
+            "<p>a&nbsp;b</p><ac:structured-macro ac:name=\"code\"><ac:plain-text-body><![CDATA[x]]]]><![CDATA[>y]]></ac:plain-text-body></ac:structured-macro>text",
+        );
+        assert_eq!(err, None);
+        assert_eq!(root.name, ROOT);
+        assert_eq!(root.children.len(), 3);
+        let m = root.child("ac:structured-macro").unwrap();
+        assert_eq!(m.attr("ac:name"), Some("code"));
+        assert_eq!(m.text(), "x]]>y");
+        assert_eq!(root.child("p").unwrap().text(), "a\u{a0}b");
+    }
+
+    #[test]
+    fn tolerates_void_tags_strays_and_unclosed() {
+        let (root, _) = parse("<p>a<br>b</span></p><div><p>open");
+        assert_eq!(root.child("p").unwrap().children.len(), 3);
+        assert_eq!(root.child("div").unwrap().text(), "open");
+    }
+}

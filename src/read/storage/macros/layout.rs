@@ -1,0 +1,12 @@
+//! section / column and other pure layout macros: flattened in reading order.
+
+use super::{Macro, Out};
+use crate::read::storage::Conv;
+
+pub fn convert(conv: &mut Conv, m: &Macro) -> Out {
+    Out::Blocks(
+        m.rich_body()
+            .map(|b| conv.blocks(&b.children))
+            .unwrap_or_default(),
+    )
+}
