@@ -3,6 +3,7 @@
 
 mod check;
 mod convert;
+mod generate;
 mod progress;
 mod scan;
 
@@ -64,6 +65,25 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a synthetic export zip for benchmarks (deterministic from --seed).
+    #[command(hide = true)]
+    Generate {
+        /// Export kind: html or xml.
+        #[arg(long, default_value = "html")]
+        kind: String,
+        /// Number of pages.
+        #[arg(long, default_value_t = 1000)]
+        pages: usize,
+        /// Number of attachments.
+        #[arg(long, default_value_t = 1000)]
+        attachments: usize,
+        /// Seed; the same seed and sizes give a byte-identical zip.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The zip file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Verify a bundle's integrity against its manifest.
     Check {
         bundle: PathBuf,
@@ -99,6 +119,13 @@ pub fn main() -> i32 {
             json,
         } => convert::run(exports, dir, jobs, force, strict, json, &out),
         Command::Check { bundle, json } => check::run(&bundle, json, &out),
+        Command::Generate {
+            kind,
+            pages,
+            attachments,
+            seed,
+            out: path,
+        } => generate::run(&kind, pages, attachments, seed, &path, &out),
     }
 }
 
