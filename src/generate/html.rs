@@ -389,14 +389,10 @@ fn body(plan: &Plan, page: &PlanPage, rng: &mut Rng, s: &mut String) {
                 let key = rng.range(1, 900);
                 let _ = write!(
                     s,
-                    "<p>Tracked in <span class=\"confluence-jim-macro jira-issue\" data-jira-key=\"OPS-{key}\"><a href=\"https://synthetic-msp.atlassian.net/browse/OPS-{key}\" class=\"jira-issue-key\">OPS-{key}</a> - <span class=\"summary\">{}</span> <span class=\"aui-lozenge aui-lozenge-subtle aui-lozenge-success\">Done</span></span> <span class=\"status-macro aui-lozenge aui-lozenge-visual-refresh aui-lozenge-current\">{}</span> <time datetime=\"2024-07-{:02}\" class=\"date-past\">{} Jul 2024</time> <img class=\"emoticon emoticon-tick\" data-emoji-id=\"atlassian-check_mark\" data-emoji-shortname=\":check_mark:\" data-emoji-fallback=\":check_mark:\" src=\"images/icons/emoticons/check.png\" width=\"16\" height=\"16\" data-emoticon-name=\"tick\" alt=\"(tick)\"/></p>",
+                    "<p>Tracked in <span class=\"confluence-jim-macro jira-issue\" data-jira-key=\"OPS-{key}\"><a href=\"https://synthetic-msp.atlassian.net/browse/OPS-{key}\" class=\"jira-issue-key\">OPS-{key}</a> - <span class=\"summary\">{}</span> <span class=\"aui-lozenge aui-lozenge-subtle aui-lozenge-success\">Done</span></span> <span class=\"status-macro aui-lozenge aui-lozenge-visual-refresh aui-lozenge-current\">{}</span> <time datetime=\"2024-07-{day:02}\" class=\"date-past\">{day} Jul 2024</time> <img class=\"emoticon emoticon-tick\" data-emoji-id=\"atlassian-check_mark\" data-emoji-shortname=\":check_mark:\" data-emoji-fallback=\":check_mark:\" src=\"images/icons/emoticons/check.png\" width=\"16\" height=\"16\" data-emoticon-name=\"tick\" alt=\"(tick)\"/></p>",
                     esc(&text::sentence(rng)),
                     rng.pick(&["DONE", "IN PROGRESS", "QUARTERLY", "OWNER: IT"]),
-                    {
-                        let d = rng.range(1, 28);
-                        d
-                    },
-                    rng.range(1, 28)
+                    day = rng.range(1, 28)
                 );
             }
             9 => {
