@@ -133,7 +133,7 @@ fn objects(xml: &str) -> Vec<Object> {
                     e.attributes()
                         .flatten()
                         .find(|a| a.key.as_ref() == k)
-                        .map(|a| a.unescape_value().unwrap().into_owned())
+                        .map(|a| a.value.to_string())
                 };
                 match name.as_str() {
                     "object" => {
