@@ -158,7 +158,7 @@ fn site_css() -> String {
     s
 }
 
-fn page_html(plan: &Plan, page: &PlanPage) -> String {
+pub(crate) fn page_html(plan: &Plan, page: &PlanPage) -> String {
     let mut rng = Rng::new(page.seed);
     let mut s = String::with_capacity(page.body_bytes + 6_000);
     let title = esc(&page.title);

@@ -428,3 +428,31 @@ mod tests {
         assert_ne!(dup.0.id, dup.1.id);
     }
 }
+
+/// Single generated pieces, for benchmarks: pages of a given body size from a
+/// small plan (50 pages, 30 attachments) so they carry links and images.
+pub mod samples {
+    use super::{Plan, html, xml};
+    use crate::generate::rng::Rng;
+
+    fn plan_with(seed: u64, body_bytes: usize) -> Plan {
+        let mut plan = Plan::new(50, 30, seed);
+        for p in &mut plan.pages {
+            p.body_bytes = body_bytes;
+        }
+        plan
+    }
+
+    /// A whole HTML export page file whose body is about `body_bytes`.
+    pub fn html_page(seed: u64, body_bytes: usize) -> String {
+        let plan = plan_with(seed, body_bytes);
+        html::page_html(&plan, &plan.pages[7])
+    }
+
+    /// A storage-format body of about `body_bytes`.
+    pub fn storage_body(seed: u64, body_bytes: usize) -> String {
+        let plan = plan_with(seed, body_bytes);
+        let page = &plan.pages[7];
+        xml::storage_body(&plan, page, &mut Rng::new(page.seed))
+    }
+}
