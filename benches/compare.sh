@@ -10,7 +10,10 @@
 #   (c) cf2itglue convert with all cores,
 #   (d) cf2itglue convert of the 4× archive with all cores (peak RSS),
 # with /usr/bin/time: wall time, CPU time (user+sys), peak RSS; and prints b/a, c/a
-# and the 4×/1× peak-RSS ratio. Uses target/release/cf2itglue (built if missing).
+# and the 4×/1× peak-RSS ratio. Uses target/release/cf2itglue (built if missing), or
+# the binary named by $CF2ITGLUE_BIN. Everything (archives, extraction, bundles, and
+# convert's temporary files: TMPDIR) goes under --dir; put it on tmpfs
+# (--dir /dev/shm/x) to measure the programs rather than a busy disk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,12 +29,12 @@ while [ $# -gt 0 ]; do
         --seed) SEED="$2"; shift 2 ;;
         --dir) DIR="$2"; shift 2 ;;
         --no-4x) FOUR=0; shift ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
 done
 
-BIN=target/release/cf2itglue
+BIN=${CF2ITGLUE_BIN:-target/release/cf2itglue}
 [ -x "$BIN" ] || cargo build --release --locked
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "needs GNU time at /usr/bin/time" >&2; exit 1; }
@@ -39,6 +42,7 @@ command -v unzip >/dev/null || { echo "needs unzip" >&2; exit 1; }
 
 if [ -z "$DIR" ]; then DIR=$(mktemp -d "${TMPDIR:-/tmp}/cf2itglue-compare.XXXXXX"); fi
 mkdir -p "$DIR"
+export TMPDIR="$DIR"
 echo "work folder: $DIR   cores: $(nproc)   $(date -u +%FT%TZ)   $($BIN --version)"
 
 # Sizes: a generated export averages ~0.29 MB of attachments per attachment and
