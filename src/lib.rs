@@ -8,6 +8,7 @@ pub mod bundle;
 pub mod classify;
 pub mod cli;
 mod error;
+pub mod generate;
 pub mod model;
 pub mod read;
 pub mod render;

@@ -75,6 +75,7 @@ mod tests {
                     Entry {
                         index: None,
                         size: 1,
+                        crc32: None,
                     },
                 )
             })

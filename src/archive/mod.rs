@@ -27,6 +27,9 @@ pub struct Entry {
     index: Option<usize>,
     /// Declared inflated size.
     pub size: u64,
+    /// CRC-32 from the zip's central directory (zip backend): with the size, a cheap
+    /// way to spot entries that hold the same bytes before inflating them.
+    pub crc32: Option<u32>,
 }
 
 enum Backend {
@@ -130,12 +133,7 @@ impl Archive {
     /// folder the sorted list of `name\tsize` lines of its entries.
     pub fn fingerprint(&self) -> Result<(u64, String), Error> {
         match &self.backend {
-            Backend::Zip(_) => {
-                let mut f = File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
-                let mut h = blake3::Hasher::new();
-                let n = io::copy(&mut f, &mut h).map_err(|e| Error::io(&self.path, e))?;
-                Ok((n, h.finalize().to_hex().to_string()))
-            }
+            Backend::Zip(_) => fingerprint_file(&self.path).map_err(|e| Error::io(&self.path, e)),
             Backend::Dir(_) => {
                 let mut h = blake3::Hasher::new();
                 let mut total = 0;
@@ -147,6 +145,15 @@ impl Archive {
             }
         }
     }
+}
+
+/// Size and blake3 of a file's bytes (what [`Archive::fingerprint`] gives for a zip),
+/// for callers that want to compute it alongside other work.
+pub fn fingerprint_file(path: &Path) -> io::Result<(u64, String)> {
+    let mut f = File::open(path)?;
+    let mut h = blake3::Hasher::new();
+    let n = io::copy(&mut f, &mut h)?;
+    Ok((n, h.finalize().to_hex().to_string()))
 }
 
 /// Reads entries of one archive; each thread should hold its own.
@@ -346,6 +353,7 @@ fn open_zip(
             Entry {
                 index: Some(i),
                 size,
+                crc32: Some(meta.crc32()),
             },
         );
     }
@@ -393,7 +401,14 @@ fn list_dir(
             .map_err(|e| Error::io(item.path(), e.into()))?
             .len();
         total = total.saturating_add(size);
-        all.insert(raw, Entry { index: None, size });
+        all.insert(
+            raw,
+            Entry {
+                index: None,
+                size,
+                crc32: None,
+            },
+        );
         if all.len() > limits.max_entries {
             check_totals(path, all.len(), total, limits)?;
         }

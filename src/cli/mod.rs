@@ -3,6 +3,7 @@
 
 mod check;
 mod convert;
+mod generate;
 mod progress;
 mod scan;
 mod upload;
@@ -76,6 +77,25 @@ pub enum Command {
         /// Do not write the preview site (`preview/`); report.html is always written.
         #[arg(long)]
         no_preview: bool,
+    },
+    /// Write a synthetic export zip for benchmarks (deterministic from --seed).
+    #[command(hide = true)]
+    Generate {
+        /// Export kind: html or xml.
+        #[arg(long, default_value = "html")]
+        kind: String,
+        /// Number of pages.
+        #[arg(long, default_value_t = 1000)]
+        pages: usize,
+        /// Number of attachments.
+        #[arg(long, default_value_t = 1000)]
+        attachments: usize,
+        /// Seed; the same seed and sizes give a byte-identical zip.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The zip file to write.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Verify a bundle's integrity against its manifest.
     Check {
@@ -172,6 +192,13 @@ pub fn main() -> i32 {
             json,
         } => upload::verify(&bundle, &target, json, &out),
         Command::Sandbox(args) => upload::sandbox(&args, &out),
+        Command::Generate {
+            kind,
+            pages,
+            attachments,
+            seed,
+            out: path,
+        } => generate::run(&kind, pages, attachments, seed, &path, &out),
     }
 }
 

@@ -38,6 +38,26 @@ fn split_ext(name: &str) -> (&str, &str) {
     }
 }
 
+/// Copies one entry into the store, hashing as it goes. With `probably_stored`,
+/// first only hashes it, and writes it only when no blob has that hash.
+fn store_entry(
+    reader: &mut Result<crate::archive::EntryReader<'_>, Error>,
+    entry: &str,
+    store: &BlobStore,
+    probably_stored: bool,
+) -> Result<StoredBlob, String> {
+    let reader = reader.as_mut().map_err(|e| e.to_string())?;
+    if probably_stored {
+        let mut stream = reader.open(entry).map_err(|e| e.to_string())?;
+        let blob = store.hash_only(&mut stream).map_err(|e| e.to_string())?;
+        if store.contains(&blob.hash) {
+            return Ok(blob);
+        }
+    }
+    let mut stream = reader.open(entry).map_err(|e| e.to_string())?;
+    store.put(&mut stream).map_err(|e| e.to_string())
+}
+
 pub fn stage(
     archives: &[(Archive, Range<usize>)],
     spaces: &[Space],
@@ -94,20 +114,38 @@ pub fn stage(
                 }
             }
         }
-        let results: Vec<Result<StoredBlob, String>> = jobs
-            .par_iter()
-            .map_init(
-                || archive.reader(),
-                |reader, job| {
-                    let reader = reader.as_mut().map_err(|e| e.to_string())?;
-                    let mut stream = reader.open(job.entry).map_err(|e| e.to_string())?;
-                    store.put(&mut stream).map_err(|e| e.to_string())
+        // Entries whose central-directory CRC-32 and size repeat an earlier one
+        // (or the same entry listed twice) probably hold bytes stored already: they
+        // go second, and are only hashed, never written, when the blob is there.
+        let mut seen = HashSet::new();
+        let probably_stored: Vec<bool> = jobs
+            .iter()
+            .map(|job| match archive.entry(job.entry) {
+                Some(e) => match e.crc32 {
+                    Some(crc) => !seen.insert((crc, e.size, String::new())),
+                    None => !seen.insert((0, e.size, job.entry.to_string())),
                 },
-            )
+                None => false,
+            })
             .collect();
+        let mut results: Vec<Option<Result<StoredBlob, String>>> = vec![None; jobs.len()];
+        for second in [false, true] {
+            let done: Vec<(usize, Result<StoredBlob, String>)> = jobs
+                .par_iter()
+                .enumerate()
+                .filter(|(i, _)| probably_stored[*i] == second)
+                .map_init(
+                    || archive.reader(),
+                    |reader, (i, job)| (i, store_entry(reader, job.entry, store, second)),
+                )
+                .collect();
+            for (i, r) in done {
+                results[i] = Some(r);
+            }
+        }
         let mut names: HashMap<String, HashSet<String>> = HashMap::new();
         for (job, result) in jobs.iter().zip(results) {
-            let blob = match result {
+            let blob = match result.expect("every job ran") {
                 Ok(b) => b,
                 Err(e) => {
                     findings.push(

@@ -97,13 +97,28 @@ fn convert_into(
     };
     progress("reading exports");
     let spill = Spill::new().map_err(|e| Error::io(&std::env::temp_dir(), e))?;
-    let exports = read_exports(&opts.exports, opts.limits, Some(&spill))?;
+    // The zips' fingerprints (a hash of every byte) are computed beside the reading,
+    // on another worker when there is one.
+    let (exports, prints) = rayon::join(
+        || read_exports(&opts.exports, opts.limits, Some(&spill)),
+        || {
+            opts.exports
+                .iter()
+                .map(|p| p.is_file().then(|| crate::archive::fingerprint_file(p)))
+                .collect::<Vec<_>>()
+        },
+    );
+    let exports = exports?;
     let mut findings = Vec::new();
     let mut spaces = Vec::new();
     let mut sources = Vec::new();
     let mut seen_keys = std::collections::BTreeSet::new();
-    for (archive, s, f) in &exports {
-        let (size, hash) = archive.fingerprint()?;
+    for ((archive, s, f), print) in exports.iter().zip(prints) {
+        let (size, hash) = match print {
+            Some(Ok(p)) => p,
+            Some(Err(e)) => return Err(Error::io(archive.path(), e)),
+            None => archive.fingerprint()?,
+        };
         sources.push(SourceInfo {
             file_name: archive
                 .path()

@@ -1,0 +1,156 @@
+//! Criterion benches of convert's hot paths on generated (synthetic) inputs.
+//! Run: `cargo bench --bench convert`; CI only builds them (`cargo bench --no-run`).
+//!
+//! TODO(storage-format, entities.xml): the storage-format converter and the
+//! entities.xml scanner live on the `xml` branch and are not on main yet; add
+//! `storage_page_20k` (`read::storage::convert` on
+//! `generate::samples::storage_body(1, 20_000)`, target < 200 µs) and
+//! `entities_scan` benches when they land. `storage_body_generate` below keeps the
+//! input ready.
+
+use std::collections::HashMap;
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+
+use cf2itglue::bundle::store::BlobStore;
+use cf2itglue::bundle::write::{FileWriter, jsonl};
+use cf2itglue::bundle::{AttachmentRecord, AttachmentSource};
+use cf2itglue::generate::rng::Rng;
+use cf2itglue::generate::{GenKind, GenOptions, generate, samples};
+use cf2itglue::read::html::page;
+use cf2itglue::render::{RenderContext, render_document};
+use cf2itglue::stage::{ConvertOptions, convert};
+
+fn html_page(c: &mut Criterion) {
+    let mut g = c.benchmark_group("html_page");
+    for size in [5_000usize, 20_000, 80_000] {
+        let html = samples::html_page(1, size);
+        g.throughput(Throughput::Bytes(html.len() as u64));
+        g.bench_with_input(BenchmarkId::new("parse", size), &html, |b, html| {
+            b.iter(|| page::parse(black_box(html), "SYN", "1000021"))
+        });
+        let parsed = page::parse(&html, "SYN", "1000021");
+        let blocks = parsed.body.unwrap_or_default();
+        let targets = HashMap::new();
+        let blobs = HashMap::new();
+        let ctx = RenderContext {
+            targets: &targets,
+            blobs: &blobs,
+        };
+        g.bench_with_input(BenchmarkId::new("render", size), &blocks, |b, blocks| {
+            b.iter(|| render_document("Title", black_box(blocks), &ctx))
+        });
+    }
+    g.finish();
+}
+
+fn storage_body_generate(c: &mut Criterion) {
+    c.bench_function("storage_body_generate_20k", |b| {
+        b.iter(|| samples::storage_body(black_box(1), 20_000))
+    });
+}
+
+fn blobs(c: &mut Criterion) {
+    let mut g = c.benchmark_group("blob_store");
+    for size in [64 * 1024usize, 1024 * 1024, 8 * 1024 * 1024] {
+        let mut data = vec![0u8; size];
+        Rng::new(size as u64).fill(&mut data);
+        g.throughput(Throughput::Bytes(size as u64));
+        g.bench_with_input(BenchmarkId::new("hash", size), &data, |b, d| {
+            b.iter(|| blake3::hash(black_box(d)))
+        });
+        g.bench_with_input(BenchmarkId::new("put_new", size), &data, |b, d| {
+            b.iter_batched(
+                || {
+                    let dir = tempfile::tempdir().unwrap();
+                    let store = BlobStore::new(dir.path()).unwrap();
+                    (dir, store)
+                },
+                |(dir, store)| {
+                    store.put(&mut &d[..]).unwrap();
+                    dir
+                },
+                criterion::BatchSize::PerIteration,
+            )
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::new(dir.path()).unwrap();
+        store.put(&mut &data[..]).unwrap();
+        g.bench_with_input(BenchmarkId::new("put_existing", size), &data, |b, d| {
+            b.iter(|| store.put(&mut &d[..]).unwrap())
+        });
+    }
+    g.finish();
+}
+
+fn bundle_writing(c: &mut Criterion) {
+    let records: Vec<AttachmentRecord> = (0..10_000u32)
+        .map(|i| AttachmentRecord {
+            key: format!("attachment/SYN/{}/{}", 1_000_000 + i / 3, 5_000_000 + i),
+            owner: format!("document/SYN/{}", 1_000_000 + i / 3),
+            file_name: format!("image-20240417-{i:06}.png"),
+            media_type: Some("image/png".into()),
+            size: 12_345 + i as u64,
+            blake3: blake3::hash(&i.to_le_bytes()).to_hex().to_string(),
+            inline: i % 2 == 0,
+            source: AttachmentSource {
+                page_id: (1_000_000 + i / 3).to_string(),
+                attachment_id: (5_000_000 + i).to_string(),
+                version: Some(1),
+                entry: format!("attachments/{}/{}.png", 1_000_000 + i / 3, 5_000_000 + i),
+            },
+        })
+        .collect();
+    let mut g = c.benchmark_group("bundle_write");
+    g.throughput(Throughput::Elements(records.len() as u64));
+    g.bench_function("jsonl_10k_attachment_records", |b| {
+        b.iter(|| jsonl(black_box(&records)))
+    });
+    let bytes = jsonl(&records);
+    let dir = tempfile::tempdir().unwrap();
+    g.bench_function("file_writer_10k_records", |b| {
+        b.iter(|| {
+            let mut w = FileWriter::new(dir.path());
+            w.write("attachments.jsonl", black_box(&bytes)).unwrap();
+            w
+        })
+    });
+    g.finish();
+
+    // A whole small conversion: 100 pages, 40 attachments (a few MB).
+    let src = tempfile::tempdir().unwrap();
+    let zip = src.path().join("small.zip");
+    generate(&GenOptions {
+        kind: GenKind::Html,
+        pages: 100,
+        attachments: 40,
+        seed: 11,
+        out: zip.clone(),
+    })
+    .unwrap();
+    let mut g = c.benchmark_group("convert");
+    g.sample_size(10);
+    g.bench_function("html_100_pages_40_attachments", |b| {
+        b.iter_batched(
+            || tempfile::tempdir().unwrap(),
+            |out| {
+                let opts = ConvertOptions {
+                    exports: vec![zip.clone()],
+                    out: out.path().join("bundle"),
+                    force: false,
+                    limits: Default::default(),
+                    mapping: None,
+                    preview: true,
+                };
+                convert(&opts, &|_| {}).unwrap();
+                out
+            },
+            criterion::BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(benches, html_page, storage_body_generate, blobs, bundle_writing);
+criterion_main!(benches);

@@ -1,0 +1,513 @@
+//! The HTML export kind (research doc §2): `<KEY>/index.html`, `styles/site.css`,
+//! icons, one `Title_<id>.html` (or `<id>.html`) per page and
+//! `attachments/<pageId>/<attachmentId>.<ext>`.
+
+use std::fmt::Write as _;
+
+use super::rng::Rng;
+use super::text::{self, esc, html_file_name};
+use super::{Plan, PlanPage, Zipper, write_attachment};
+use crate::Error;
+
+const BASE: &str = "https://synthetic-msp.atlassian.net/wiki";
+
+/// Small icon files the export always carries (bytes do not matter).
+const ICONS: &[&str] = &[
+    "images/icons/bullet_blue.gif",
+    "images/icons/grey_arrow_down.png",
+    "images/icons/wait.gif",
+    "images/icons/contenttypes/home_page_16.png",
+    "images/icons/contenttypes/comment_16.png",
+    "images/icons/emoticons/check.png",
+    "images/icons/emoticons/warning.png",
+    "images/icons/emoticons/72/26a0.png",
+    "images/icons/emoticons/72/1f61e.png",
+];
+
+pub fn write(plan: &Plan, zip: &mut Zipper) -> Result<(), Error> {
+    let root = format!("{}/", plan.key);
+    zip.add(&format!("{root}index.html"), index(plan).as_bytes())?;
+    zip.add(&format!("{root}styles/site.css"), site_css().as_bytes())?;
+    for (i, icon) in ICONS.iter().enumerate() {
+        let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+        bytes.extend(std::iter::repeat_n(i as u8, 200 + i * 37));
+        zip.add(&format!("{root}{icon}"), &bytes)?;
+    }
+    for page in &plan.pages {
+        let html = page_html(plan, page);
+        zip.add(
+            &format!("{root}{}", html_file_name(&page.title, page.id)),
+            html.as_bytes(),
+        )?;
+        for &a in &page.attachments {
+            let att = &plan.attachments[a];
+            zip.start(&format!(
+                "{root}attachments/{}/{}{}",
+                page.id,
+                att.id,
+                att.kind.ext()
+            ))?;
+            write_attachment(att, zip.writer()).map_err(|e| zip.io(e))?;
+        }
+    }
+    Ok(())
+}
+
+fn href(p: &PlanPage) -> String {
+    html_file_name(&p.title, p.id)
+}
+
+fn index(plan: &Plan) -> String {
+    let mut s = String::with_capacity(plan.pages.len() * 120 + 4096);
+    let _ = write!(
+        s,
+        r#"<!DOCTYPE html>
+<html>
+    <head>
+        <title>{key} ({name})</title>
+        <link rel="stylesheet" href="styles/site.css" type="text/css" />
+        <META http-equiv="Content-Type" content="text/html; charset=UTF-8">
+    </head>
+    <body class="theme-default aui-theme-default">
+        <div id="page">
+            <div id="main" class="aui-page-panel">
+                <div id="main-header">
+                    <h1 id="title-heading" class="pagetitle">
+                        <span id="title-text">Space Details:</span>
+                    </h1>
+                </div>
+                <div id="content">
+                    <div id="main-content" class="pageSection">
+                    <table class="confluenceTable">
+                        <tr><th class="confluenceTh">Key</th><td class="confluenceTd">{key}</td></tr>
+                        <tr><th class="confluenceTh">Name</th><td class="confluenceTd">{name}</td></tr>
+                        <tr><th class="confluenceTh">Description</th><td class="confluenceTd">Synthetic space for benchmarks</td></tr>
+                        <tr><th class="confluenceTh">Created by</th><td class="confluenceTd">5d1e8a7c3b2f4e0012a9c451 (Jan 14, 2019)</td></tr>
+                    </table>
+                    </div>
+                    <br/>
+                    <br/>
+                    <div class="pageSection">
+                        <div class="pageSectionHeader">
+                            <h2 class="pageSectionTitle">Available Pages:</h2>
+                        </div>
+"#,
+        key = plan.key,
+        name = esc(&plan.name)
+    );
+    // Every child sits in its own <ul> (§2.2). Iterative, so deep trees cannot
+    // overflow the stack.
+    enum Step {
+        Open(usize),
+        Close,
+    }
+    let mut stack = vec![Step::Open(0)];
+    while let Some(step) = stack.pop() {
+        match step {
+            Step::Open(i) => {
+                let p = &plan.pages[i];
+                let _ = write!(
+                    s,
+                    "<ul>\n<li>\n<a href=\"{}\">{}</a>\n",
+                    href(p),
+                    esc(&p.title)
+                );
+                if i == 0 {
+                    s.push_str(r#"<img src="images/icons/contenttypes/home_page_16.png" height="16" width="16" border="0" align="absmiddle"/>"#);
+                    s.push('\n');
+                }
+                stack.push(Step::Close);
+                for &c in p.children.iter().rev() {
+                    stack.push(Step::Open(c));
+                }
+            }
+            Step::Close => s.push_str("</li>\n</ul>\n"),
+        }
+    }
+    s.push_str(
+        r#"                    </div>
+                </div>
+            </div>
+            <div id="footer" role="contentinfo">
+                <section class="footer-body">
+                    <p>Document generated by Confluence on Jun 11, 2025 14:06</p>
+                </section>
+            </div>
+        </div>
+    </body>
+</html>
+"#,
+    );
+    s
+}
+
+/// A stylesheet of about the real size (~124 kB).
+fn site_css() -> String {
+    let mut s = String::with_capacity(130_000);
+    let mut i = 0;
+    while s.len() < 124_000 {
+        let _ = writeln!(
+            s,
+            ".aui-theme-default .rule-{i} a:hover, .wiki-content .x{i} {{ color: #{:06x}; margin: {}px {}px; }}",
+            (i * 2_654_435_761u64) & 0xff_ffff,
+            i % 17,
+            i % 5
+        );
+        i += 1;
+    }
+    s
+}
+
+pub(crate) fn page_html(plan: &Plan, page: &PlanPage) -> String {
+    let mut rng = Rng::new(page.seed);
+    let mut s = String::with_capacity(page.body_bytes + 6_000);
+    let title = esc(&page.title);
+    let space = esc(&plan.name);
+    let _ = write!(
+        s,
+        r#"<!DOCTYPE html>
+<html>
+    <head>
+        <title>{space} : {title}</title>
+        <link rel="stylesheet" href="styles/site.css" type="text/css" />
+        <META http-equiv="Content-Type" content="text/html; charset=UTF-8">
+    </head>
+
+    <body class="theme-default aui-theme-default">
+        <div id="page">
+            <div id="main" class="aui-page-panel">
+                <div id="main-header">
+                    <div id="breadcrumb-section">
+                        <ol id="breadcrumbs">
+                            <li class="first">
+                                <span><a href="index.html">{space}</a></span>
+                            </li>
+"#
+    );
+    let mut ancestors = Vec::new();
+    let mut cur = page.parent;
+    while let Some(p) = cur {
+        ancestors.push(p);
+        cur = plan.pages[p].parent;
+    }
+    for &a in ancestors.iter().rev() {
+        let p = &plan.pages[a];
+        let _ = writeln!(
+            s,
+            "                            <li>\n                                <span><a href=\"{}\">{}</a></span>\n                            </li>",
+            href(p),
+            esc(&p.title)
+        );
+    }
+    let _ = write!(
+        s,
+        r#"                        </ol>
+                    </div>
+                    <h1 id="title-heading" class="pagetitle">
+                        <span id="title-text">
+                            {space} : {title}
+                        </span>
+                    </h1>
+                </div>
+
+                <div id="content" class="view">
+                    <div class="page-metadata">
+            Created by <span class='author'> {}</span>, last modified by <span class='editor'> {}</span> on {} {}, 202{}
+                        </div>
+                    <div id="main-content" class="wiki-content group">
+                    "#,
+        esc(page.author),
+        esc(page.editor),
+        rng.pick(&["Jan", "Mar", "Jun", "Sept", "Nov"]),
+        rng.range(1, 28),
+        rng.range(1, 5)
+    );
+    body(plan, page, &mut rng, &mut s);
+    s.push_str("\n                    </div>\n");
+    if !page.attachments.is_empty() {
+        s.push_str(
+            r#"
+                    <div class="pageSection group">
+                        <div class="pageSectionHeader">
+                            <h2 id="attachments" class="pageSectionTitle">Attachments:</h2>
+                        </div>
+
+                        <div class="greybox" align="left">
+"#,
+        );
+        for &a in &page.attachments {
+            let att = &plan.attachments[a];
+            let _ = writeln!(
+                s,
+                "                                <img src=\"images/icons/bullet_blue.gif\" height=\"8\" width=\"8\" alt=\"\"/>\n                                <a href=\"attachments/{}/{}{}\">{}</a> ({})\n                                <br/>",
+                page.id,
+                att.id,
+                att.kind.ext(),
+                esc(&att.file_name),
+                att.kind.media_type()
+            );
+        }
+        s.push_str("                        </div>\n                    </div>\n");
+    }
+    s.push_str(
+        r#"
+                </div>             </div>
+            <div id="footer" role="contentinfo">
+                <section class="footer-body">
+                    <p>Document generated by Confluence on Jun 11, 2025 14:06</p>
+                    <div id="footer-logo"><a href="http://www.atlassian.com/">Atlassian</a></div>
+                </section>
+            </div>
+        </div>     </body>
+</html>
+"#,
+    );
+    s
+}
+
+/// The rendered body: blocks in a realistic mix until the planned size is reached.
+fn body(plan: &Plan, page: &PlanPage, rng: &mut Rng, s: &mut String) {
+    let start = s.len();
+    let anchor_prefix: String = page.title.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut images = page
+        .attachments
+        .iter()
+        .map(|&a| &plan.attachments[a])
+        .filter(|a| a.kind.is_image())
+        .peekable();
+    let mut files = page
+        .attachments
+        .iter()
+        .map(|&a| &plan.attachments[a])
+        .filter(|a| !a.kind.is_image())
+        .peekable();
+    let mut n = 0u64;
+    while s.len() - start < page.body_bytes {
+        n += 1;
+        match rng.below(14) {
+            0 | 1 => {
+                let h: String = {
+                    let mut h = String::new();
+                    text::words(rng, 3, &mut h);
+                    h
+                };
+                let id: String = h.chars().filter(|c| !c.is_whitespace()).collect();
+                let _ = write!(
+                    s,
+                    "<h2 id=\"{}-{}\">{}</h2>",
+                    esc(&anchor_prefix),
+                    esc(&id),
+                    esc(&h)
+                );
+            }
+            2 => table(rng, s),
+            3 => {
+                let kind = rng.pick(&["information", "note", "warning", "tip"]);
+                let _ = write!(
+                    s,
+                    "<div class=\"confluence-information-macro confluence-information-macro-{kind}\"><span class=\"aui-icon aui-icon-small aui-iconfont-info confluence-information-macro-icon\"></span><div class=\"confluence-information-macro-body\"><p>{}</p></div></div>",
+                    esc(&text::sentence(rng))
+                );
+            }
+            4 => {
+                let _ = write!(
+                    s,
+                    "<div class=\"code panel pdl\" style=\"border-width: 1px;\"><div class=\"codeContent panelContent pdl\">\n<pre class=\"syntaxhighlighter-pre\" data-syntaxhighlighter-params=\"brush: powershell; gutter: false; theme: Confluence\" data-theme=\"Confluence\">"
+                );
+                for _ in 0..rng.range(2, 12) {
+                    let _ = writeln!(
+                        s,
+                        "Get-{} -Name &quot;{}&quot; | Set-{} -Value {} &lt;# {} #&gt;",
+                        rng.pick(text::WORDS),
+                        rng.pick(text::WORDS),
+                        rng.pick(text::WORDS),
+                        rng.below(10_000),
+                        rng.pick(text::WORDS)
+                    );
+                }
+                s.push_str("</pre>\n</div></div>");
+            }
+            5 => {
+                let id = rng.below(2_000_000_000);
+                let _ = write!(
+                    s,
+                    "<div id=\"expander-{id}\" class=\"expand-container\"><div id=\"expander-control-{id}\" class=\"expand-control\"><span class=\"expand-control-icon\"><img style=\"vertical-align:middle;\" class=\"expand-control-image\" src=\"images/icons/grey_arrow_down.png\"></span><span class=\"expand-control-text\">{}</span></div><div id=\"expander-content-{id}\" class=\"expand-content\"><p>{}</p><p>{}</p></div></div>",
+                    esc(&text::sentence(rng)),
+                    esc(&text::sentence(rng)),
+                    esc(&text::sentence(rng))
+                );
+            }
+            6 => {
+                s.push_str(&format!(
+                    "<ul class=\"inline-task-list\" data-inline-tasks-content-id=\"{}\">",
+                    page.id
+                ));
+                for t in 0..rng.range(2, 6) {
+                    let checked = if rng.chance(0.5) {
+                        " class=\"checked\""
+                    } else {
+                        ""
+                    };
+                    let _ = write!(
+                        s,
+                        "<li{checked} data-inline-task-id=\"{}\"><span class=\"placeholder-inline-tasks\">{}</span></li>",
+                        n * 10 + t,
+                        esc(&text::sentence(rng))
+                    );
+                }
+                s.push_str("</ul>");
+            }
+            7 => {
+                if let Some(img) = images.next() {
+                    let w = rng.range(200, 900);
+                    let _ = write!(
+                        s,
+                        "<p><span class=\"confluence-embedded-file-wrapper image-center-wrapper confluence-embedded-manual-size\"><img class=\"confluence-embedded-image image-center\" width=\"{w}\" loading=\"lazy\" src=\"attachments/{pid}/{aid}{ext}?width={w}\" data-image-src=\"attachments/{pid}/{aid}{ext}\" data-height=\"480\" data-width=\"{w}\" data-unresolved-comment-count=\"0\" data-linked-resource-id=\"{aid}\" data-linked-resource-version=\"{v}\" data-linked-resource-type=\"attachment\" data-linked-resource-default-alias=\"{name}\" data-base-url=\"{BASE}\" data-linked-resource-content-type=\"{mt}\" data-linked-resource-container-id=\"{pid}\" data-linked-resource-container-version=\"3\" data-media-type=\"file\"></span></p>",
+                        pid = page.id,
+                        aid = img.id,
+                        ext = img.kind.ext(),
+                        v = img.version,
+                        name = esc(&img.file_name),
+                        mt = img.kind.media_type()
+                    );
+                } else if let Some(f) = files.next() {
+                    let _ = write!(
+                        s,
+                        "<p><a class=\"confluence-embedded-file\" href=\"attachments/{pid}/{aid}{ext}\" data-linked-resource-default-alias=\"{name}\" data-nice-type=\"Document\" data-file-src=\"/wiki/download/attachments/{pid}/{name}?version={v}&amp;api=v2\" data-linked-resource-id=\"{aid}\" data-linked-resource-type=\"attachment\" data-linked-resource-container-id=\"{pid}\" data-mime-type=\"{mt}\"><img src=\"images/icons/wait.gif\" height=\"250\" alt=\"{name}\"></a></p>",
+                        pid = page.id,
+                        aid = f.id,
+                        ext = f.kind.ext(),
+                        v = f.version,
+                        name = esc(&f.file_name),
+                        mt = f.kind.media_type()
+                    );
+                } else {
+                    paragraph(plan, page, rng, s);
+                }
+            }
+            8 => {
+                let key = rng.range(1, 900);
+                let _ = write!(
+                    s,
+                    "<p>Tracked in <span class=\"confluence-jim-macro jira-issue\" data-jira-key=\"OPS-{key}\"><a href=\"https://synthetic-msp.atlassian.net/browse/OPS-{key}\" class=\"jira-issue-key\">OPS-{key}</a> - <span class=\"summary\">{}</span> <span class=\"aui-lozenge aui-lozenge-subtle aui-lozenge-success\">Done</span></span> <span class=\"status-macro aui-lozenge aui-lozenge-visual-refresh aui-lozenge-current\">{}</span> <time datetime=\"2024-07-{day:02}\" class=\"date-past\">{day} Jul 2024</time> <img class=\"emoticon emoticon-tick\" data-emoji-id=\"atlassian-check_mark\" data-emoji-shortname=\":check_mark:\" data-emoji-fallback=\":check_mark:\" src=\"images/icons/emoticons/check.png\" width=\"16\" height=\"16\" data-emoticon-name=\"tick\" alt=\"(tick)\"/></p>",
+                    esc(&text::sentence(rng)),
+                    rng.pick(&["DONE", "IN PROGRESS", "QUARTERLY", "OWNER: IT"]),
+                    day = rng.range(1, 28)
+                );
+            }
+            9 => {
+                s.push_str("<ul>");
+                for _ in 0..rng.range(2, 7) {
+                    let _ = write!(s, "<li><p>{}</p></li>", esc(&text::sentence(rng)));
+                }
+                s.push_str("</ul>");
+            }
+            _ => paragraph(plan, page, rng, s),
+        }
+    }
+    // Any image not shown yet is still embedded (real pages show what they hold).
+    for img in images {
+        let _ = write!(
+            s,
+            "<p><span class=\"confluence-embedded-file-wrapper\"><img class=\"confluence-embedded-image\" src=\"attachments/{pid}/{aid}{ext}\" data-image-src=\"attachments/{pid}/{aid}{ext}\" data-linked-resource-id=\"{aid}\" data-linked-resource-type=\"attachment\" data-linked-resource-default-alias=\"{name}\" data-linked-resource-container-id=\"{pid}\" data-base-url=\"{BASE}\"></span></p>",
+            pid = page.id,
+            aid = img.id,
+            ext = img.kind.ext(),
+            name = esc(&img.file_name),
+        );
+    }
+}
+
+fn paragraph(plan: &Plan, page: &PlanPage, rng: &mut Rng, s: &mut String) {
+    s.push_str("<p>");
+    for k in 0..rng.range(2, 6) {
+        if k > 0 {
+            s.push(' ');
+        }
+        match rng.below(10) {
+            0 => {
+                // A link to another page of the export, by file name.
+                let other = &plan.pages[rng.below(plan.pages.len() as u64) as usize];
+                let _ = write!(
+                    s,
+                    "See <a href=\"{}\" data-linked-resource-id=\"{}\" data-linked-resource-version=\"4\" data-linked-resource-type=\"page\">{}</a>.",
+                    href(other),
+                    other.id,
+                    esc(&other.title)
+                );
+            }
+            1 => {
+                // Cloud often renders links to pages of the export as absolute URLs.
+                let other = &plan.pages[rng.below(plan.pages.len() as u64) as usize];
+                let slug = other.title.replace(' ', "+");
+                let _ = write!(
+                    s,
+                    "Details in <a href=\"{BASE}/spaces/{}/pages/{}/{}\">{}</a>.",
+                    plan.key,
+                    other.id,
+                    esc(&slug),
+                    esc(&other.title)
+                );
+            }
+            2 => {
+                let who = rng.pick(text::PEOPLE);
+                let acct = rng.below(1 << 48);
+                let _ = write!(
+                    s,
+                    "Ask <a class=\"confluence-userlink user-mention\" data-account-id=\"712020:{acct:012x}\" href=\"{BASE}/people/712020:{acct:012x}?ref=confluence\" target=\"_blank\" data-linked-resource-type=\"userinfo\" data-base-url=\"{BASE}\">{}</a>.",
+                    esc(who)
+                );
+            }
+            3 => {
+                let _ = write!(
+                    s,
+                    "Use <code>\\\\srv{:02}\\{}</code> and <strong>{}</strong>.",
+                    rng.below(40),
+                    rng.pick(text::WORDS),
+                    rng.pick(text::WORDS)
+                );
+            }
+            _ => s.push_str(&esc(&text::sentence(rng))),
+        }
+    }
+    s.push_str("</p>");
+    let _ = page;
+}
+
+fn table(rng: &mut Rng, s: &mut String) {
+    let cols = rng.range(2, 5);
+    let rows = rng.range(3, 14);
+    let _ = write!(
+        s,
+        "<div class=\"table-wrap\"><table data-table-width=\"760\" data-layout=\"default\" class=\"confluenceTable\"><tbody><tr>"
+    );
+    for _ in 0..cols {
+        let _ = write!(
+            s,
+            "<th class=\"confluenceTh\"><p>{}</p></th>",
+            rng.pick(text::WORDS)
+        );
+    }
+    s.push_str("</tr>");
+    for _ in 0..rows {
+        s.push_str("<tr>");
+        for c in 0..cols {
+            if c == 0 {
+                let _ = write!(
+                    s,
+                    "<td class=\"confluenceTd\"><p>10.{}.{}.{}</p></td>",
+                    rng.below(255),
+                    rng.below(255),
+                    rng.below(255)
+                );
+            } else {
+                let mut w = String::new();
+                let n = rng.range(1, 6) as usize;
+                text::words(rng, n, &mut w);
+                let _ = write!(s, "<td class=\"confluenceTd\"><p>{}</p></td>", esc(&w));
+            }
+        }
+        s.push_str("</tr>");
+    }
+    s.push_str("</tbody></table></div>");
+}
