@@ -14,6 +14,7 @@ pub fn run(
     force: bool,
     strict: bool,
     json: bool,
+    redact: bool,
     out: &Output,
 ) -> i32 {
     if let Some(n) = jobs {
@@ -30,6 +31,7 @@ pub fn run(
         out: out_dir,
         force,
         limits: Limits::default(),
+        redact,
     };
     let result = convert(&opts, &|m| out.step(m));
     out.done();
@@ -54,6 +56,9 @@ pub fn run(
         }
     }
     out.say(&format!("bundle: {}", summary.out.display()));
+    if redact {
+        out.say("redacted: password values were left out; this bundle is for review, not upload");
+    }
     out.say(&format!(
         "report: {}",
         summary.out.join("report.html").display()

@@ -63,6 +63,9 @@ pub enum Command {
         /// Print a machine-readable summary on stdout.
         #[arg(long)]
         json: bool,
+        /// Leave every password value out of the bundle (to share it with a reviewer).
+        #[arg(long)]
+        redact: bool,
     },
     /// Verify a bundle's integrity against its manifest.
     Check {
@@ -97,7 +100,8 @@ pub fn main() -> i32 {
             force,
             strict,
             json,
-        } => convert::run(exports, dir, jobs, force, strict, json, &out),
+            redact,
+        } => convert::run(exports, dir, jobs, force, strict, json, redact, &out),
         Command::Check { bundle, json } => check::run(&bundle, json, &out),
     }
 }

@@ -4,6 +4,9 @@
 mod attachments;
 mod documents;
 mod output;
+mod redact;
+
+pub use redact::redact;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,6 +27,8 @@ pub struct ConvertOptions {
     pub out: PathBuf,
     pub force: bool,
     pub limits: Limits,
+    /// Write no secret values (`--redact`): a bundle for a reviewer.
+    pub redact: bool,
 }
 
 /// What `convert` did.
@@ -155,6 +160,9 @@ fn convert_into(
         ..Records::default()
     };
     sort_records(&mut records);
+    if opts.redact {
+        redact(&mut records);
+    }
 
     // Findings name the bundle key of the page they concern.
     for f in &mut findings {
@@ -267,6 +275,7 @@ fn convert_into(
         mapping: None,
         counts: counts.clone(),
         files: writer.hashes.clone(),
+        redacted: opts.redact,
     };
     let mut bytes = serde_json::to_vec_pretty(&manifest).expect("manifest serializes");
     bytes.push(b'\n');
