@@ -142,6 +142,7 @@ fn bundle_writing(c: &mut Criterion) {
                     limits: Default::default(),
                     mapping: None,
                     preview: true,
+                    redact: false,
                 };
                 convert(&opts, &|_| {}).unwrap();
                 out
@@ -152,5 +153,11 @@ fn bundle_writing(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, html_page, storage_body_generate, blobs, bundle_writing);
+criterion_group!(
+    benches,
+    html_page,
+    storage_body_generate,
+    blobs,
+    bundle_writing
+);
 criterion_main!(benches);

@@ -13,9 +13,9 @@ pub mod model;
 pub mod read;
 pub mod render;
 pub mod report;
+pub mod sandbox;
 pub mod stage;
 pub mod transform;
-pub mod sandbox;
 pub mod upload;
 
 pub use error::Error;

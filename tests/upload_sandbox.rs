@@ -19,23 +19,48 @@ fn sample_bundle() -> PathBuf {
     let dir = DIR.get_or_init(|| {
         let d = tempfile::tempdir().unwrap();
         let out = d.path().join("bundle");
-        let o = common::run(&["convert", common::sample().to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"]);
-        assert!(o.status.success() || o.status.code() == Some(3), "{}", common::stderr(&o));
+        let o = common::run(&[
+            "convert",
+            common::sample().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ]);
+        assert!(
+            o.status.success() || o.status.code() == Some(3),
+            "{}",
+            common::stderr(&o)
+        );
         d
     });
     dir.path().join("bundle")
 }
 
 fn start(b: Behaviour) -> SandboxHandle {
-    sandbox::start(SandboxConfig { behaviour: b, ..SandboxConfig::default() }).unwrap()
+    sandbox::start(SandboxConfig {
+        behaviour: b,
+        ..SandboxConfig::default()
+    })
+    .unwrap()
 }
 
 /// Options for a test: its own ledger, fast retries.
 fn opts(sb: &SandboxHandle, ledger: &Path) -> UploadOptions {
-    let mut o = UploadOptions::new(&sample_bundle(), &sb.url(), ApiKey::new("test-key").unwrap());
+    let mut o = UploadOptions::new(
+        &sample_bundle(),
+        &sb.url(),
+        ApiKey::new("test-key").unwrap(),
+    );
     o.ledger = Some(ledger.to_path_buf());
-    o.retry = Retry { attempts: 12, base: Duration::from_millis(5), cap: Duration::from_millis(100) };
-    o.rate = Rate { requests: 100_000, window: Duration::from_secs(1) };
+    o.retry = Retry {
+        attempts: 12,
+        base: Duration::from_millis(5),
+        cap: Duration::from_millis(100),
+    };
+    o.rate = Rate {
+        requests: 100_000,
+        window: Duration::from_secs(1),
+    };
     o
 }
 
@@ -50,13 +75,22 @@ fn fingerprint(sb: &SandboxHandle) -> Vec<String> {
     let mut label: HashMap<String, String> = HashMap::new();
     for (kind, items) in objects {
         for (id, a) in items.as_object().unwrap() {
-            let name = ["name", "attachment-file-name"].iter().find_map(|k| a[k].as_str()).unwrap_or("");
+            let name = ["name", "attachment-file-name"]
+                .iter()
+                .find_map(|k| a[k].as_str())
+                .unwrap_or("");
             label.insert(id.clone(), format!("{kind}:{name}:{}", a["sort"]));
         }
     }
     let contents: String = objects
         .get("document-sections")
-        .map(|s| s.as_object().unwrap().values().map(|v| v["content"].as_str().unwrap_or("").to_string()).collect())
+        .map(|s| {
+            s.as_object()
+                .unwrap()
+                .values()
+                .map(|v| v["content"].as_str().unwrap_or("").to_string())
+                .collect()
+        })
         .unwrap_or_default();
     let digits = regex_lite_digits;
     let mut out = Vec::new();
@@ -67,15 +101,20 @@ fn fingerprint(sb: &SandboxHandle) -> Vec<String> {
             }
             let mut fields = BTreeMap::new();
             for (k, v) in a.as_object().unwrap() {
-                if k.ends_with("-at") || k.ends_with("-url") || k.ends_with("-src") || k == "target" {
+                if k.ends_with("-at") || k.ends_with("-url") || k.ends_with("-src") || k == "target"
+                {
                     continue;
                 }
                 let v = match v {
-                    Value::Number(n) if k.ends_with("-id") => label.get(&n.to_string()).cloned().unwrap_or_default(),
-                    Value::String(s) => digits(s),
-                    Value::Array(xs) if k.ends_with("-ids") => {
-                        xs.iter().map(|x| label.get(&x.to_string()).cloned().unwrap_or_default()).collect::<Vec<_>>().join(",")
+                    Value::Number(n) if k.ends_with("-id") => {
+                        label.get(&n.to_string()).cloned().unwrap_or_default()
                     }
+                    Value::String(s) => digits(s),
+                    Value::Array(xs) if k.ends_with("-ids") => xs
+                        .iter()
+                        .map(|x| label.get(&x.to_string()).cloned().unwrap_or_default())
+                        .collect::<Vec<_>>()
+                        .join(","),
                     v => v.to_string(),
                 };
                 fields.insert(k.clone(), v);
@@ -116,7 +155,10 @@ fn clean_fingerprint() -> &'static Vec<String> {
 }
 
 fn kind<'a>(dump: &'a Value, k: &str) -> Vec<&'a Value> {
-    dump["objects"][k].as_object().map(|m| m.values().collect()).unwrap_or_default()
+    dump["objects"][k]
+        .as_object()
+        .map(|m| m.values().collect())
+        .unwrap_or_default()
 }
 
 fn verify_ok(sb: &SandboxHandle, ledger: &Path) -> upload::verify::VerifyReport {
@@ -138,12 +180,22 @@ fn uploads_sample_complete_linked_published_and_verified() {
     assert_eq!(kind(&d, "document-folders").len(), 9);
     let docs = kind(&d, "documents");
     assert_eq!(docs.len(), 24);
-    assert!(docs.iter().all(|x| x["published"] == true), "every document is published");
-    assert_eq!(kind(&d, "document-sections").len(), 24, "one section per body");
+    assert!(
+        docs.iter().all(|x| x["published"] == true),
+        "every document is published"
+    );
+    assert_eq!(
+        kind(&d, "document-sections").len(),
+        24,
+        "one section per body"
+    );
     assert_eq!(kind(&d, "document-images").len(), 5);
     assert_eq!(kind(&d, "attachments").len(), 6);
     // Every inline image is a document image; every link into the space points at the sandbox.
-    let images: Vec<String> = kind(&d, "document-images").iter().map(|i| i["inline-resource-url"].as_str().unwrap().to_string()).collect();
+    let images: Vec<String> = kind(&d, "document-images")
+        .iter()
+        .map(|i| i["inline-resource-url"].as_str().unwrap().to_string())
+        .collect();
     let mut seen_images = 0;
     let mut seen_links = 0;
     for s in kind(&d, "document-sections") {
@@ -151,25 +203,50 @@ fn uploads_sample_complete_linked_published_and_verified() {
         assert!(!html.contains("data-cf2itglue-"), "{html}");
         assert!(!html.contains("blobs/"), "{html}");
         for part in html.split("<img ").skip(1) {
-            let src = part.split("src=\"").nth(1).unwrap().split('"').next().unwrap();
-            assert!(images.iter().any(|u| u == src), "{src} is not a document image");
+            let src = part
+                .split("src=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            assert!(
+                images.iter().any(|u| u == src),
+                "{src} is not a document image"
+            );
             seen_images += 1;
         }
-        seen_links += html.matches(&format!("href=\"{}/1001/docs/", sb.url())).count();
+        seen_links += html
+            .matches(&format!("href=\"{}/1001/docs/", sb.url()))
+            .count();
     }
     assert_eq!(seen_images, 5);
-    assert!(seen_links >= 10, "internal links rewritten to sandbox documents: {seen_links}");
+    assert!(
+        seen_links >= 10,
+        "internal links rewritten to sandbox documents: {seen_links}"
+    );
     // Folders keep their tree: a document sits in its folder.
-    let folder_of = |name: &str| docs.iter().find(|x| x["name"] == name).unwrap()["document-folder-id"].clone();
+    let folder_of =
+        |name: &str| docs.iter().find(|x| x["name"] == name).unwrap()["document-folder-id"].clone();
     assert!(folder_of("DC01 Build Notes").is_u64());
     assert!(folder_of("Acme Corp Home").is_null());
 
     // The figure in README: requests per document.
-    let per_doc: u64 = ["documents", "document-images", "attachments", "sections", "publish"]
-        .iter()
-        .map(|k| r.requests_by_kind.get(*k).copied().unwrap_or(0))
-        .sum();
-    println!("requests: {} in all, {per_doc} for 24 documents = {:.2} per document", r.requests, per_doc as f64 / 24.0);
+    let per_doc: u64 = [
+        "documents",
+        "document-images",
+        "attachments",
+        "sections",
+        "publish",
+    ]
+    .iter()
+    .map(|k| r.requests_by_kind.get(*k).copied().unwrap_or(0))
+    .sum();
+    println!(
+        "requests: {} in all, {per_doc} for 24 documents = {:.2} per document",
+        r.requests,
+        per_doc as f64 / 24.0
+    );
     assert_eq!(r.requests, 93);
 
     let v = verify_ok(&sb, &ledger);
@@ -193,7 +270,10 @@ fn ledger_is_private_and_holds_no_key() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&ledger).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&ledger).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
     }
     let text = std::fs::read_to_string(&ledger).unwrap();
     assert!(!text.contains("test-key"));
@@ -236,14 +316,25 @@ fn stopped_at_many_points_then_rerun_ends_equal_to_a_clean_run() {
 fn faults_and_lost_responses_end_complete_without_duplicates() {
     let clean = clean_fingerprint();
     for seed in 1..=3 {
-        let sb = start(Behaviour { fault_rate: 0.10, lost_rate: 0.10, seed, ..Behaviour::default() });
+        let sb = start(Behaviour {
+            fault_rate: 0.10,
+            lost_rate: 0.10,
+            seed,
+            ..Behaviour::default()
+        });
         let dir = tempfile::tempdir().unwrap();
         let ledger = dir.path().join("ledger");
         let r = upload::upload(&opts(&sb, &ledger)).unwrap();
         assert!(r.failures.is_empty(), "seed {seed}: {:?}", r.failures);
         let stats = sb.store().stats;
-        assert!(stats.faults > 0 && stats.lost_responses > 0, "seed {seed}: faults were injected: {stats:?}");
-        assert!(!r.adopted.is_empty(), "seed {seed}: lost writes were adopted");
+        assert!(
+            stats.faults > 0 && stats.lost_responses > 0,
+            "seed {seed}: faults were injected: {stats:?}"
+        );
+        assert!(
+            !r.adopted.is_empty(),
+            "seed {seed}: lost writes were adopted"
+        );
         assert_eq!(&fingerprint(&sb), clean, "seed {seed}");
         sb.set_behaviour(Behaviour::default());
         verify_ok(&sb, &ledger);
@@ -253,7 +344,11 @@ fn faults_and_lost_responses_end_complete_without_duplicates() {
 #[test]
 fn rate_limit_429_is_honoured() {
     // 40 requests per second on the server, a client that does not pace itself.
-    let sb = start(Behaviour { rate_requests: 40, rate_window: Duration::from_secs(1), ..Behaviour::default() });
+    let sb = start(Behaviour {
+        rate_requests: 40,
+        rate_window: Duration::from_secs(1),
+        ..Behaviour::default()
+    });
     let dir = tempfile::tempdir().unwrap();
     let r = upload::upload(&opts(&sb, &dir.path().join("ledger"))).unwrap();
     assert!(r.failures.is_empty(), "{:?}", r.failures);
@@ -261,22 +356,41 @@ fn rate_limit_429_is_honoured() {
     assert_eq!(sb.store().stats.rate_limited, r.rate_limited);
     assert_eq!(&fingerprint(&sb), clean_fingerprint());
     // 93 requests at 40/s need at least two full windows.
-    assert!(r.seconds >= 2.0, "Retry-After was waited for: {}", r.seconds);
+    assert!(
+        r.seconds >= 2.0,
+        "Retry-After was waited for: {}",
+        r.seconds
+    );
 }
 
 #[test]
 fn folder_api_missing_falls_back_to_flat_names() {
-    let sb = start(Behaviour { folders_missing: true, ..Behaviour::default() });
+    let sb = start(Behaviour {
+        folders_missing: true,
+        ..Behaviour::default()
+    });
     let dir = tempfile::tempdir().unwrap();
     let ledger = dir.path().join("ledger");
     let r = upload::upload(&opts(&sb, &ledger)).unwrap();
     assert!(r.failures.is_empty(), "{:?}", r.failures);
-    assert!(r.findings.iter().any(|f| f.code == "document-folders-unavailable"));
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.code == "document-folders-unavailable")
+    );
     let d = sb.store().dump();
     assert!(kind(&d, "document-folders").is_empty());
-    let names: Vec<&str> = kind(&d, "documents").iter().map(|x| x["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = kind(&d, "documents")
+        .iter()
+        .map(|x| x["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names.len(), 24);
-    assert!(names.iter().any(|n| n.contains(" / ") && n.ends_with("DC01 Build Notes")), "{names:?}");
+    assert!(
+        names
+            .iter()
+            .any(|n| n.contains(" / ") && n.ends_with("DC01 Build Notes")),
+        "{names:?}"
+    );
     verify_ok(&sb, &ledger);
 }
 
@@ -288,12 +402,19 @@ fn verify_finds_a_duplicate_and_a_missing_document() {
     upload::upload(&opts(&sb, &ledger)).unwrap();
     // Someone creates a second "FS01" beside the first, through the API.
     let d = sb.store().dump();
-    let fs01 = kind(&d, "documents").into_iter().find(|x| x["name"] == "FS01").unwrap().clone();
+    let fs01 = kind(&d, "documents")
+        .into_iter()
+        .find(|x| x["name"] == "FS01")
+        .unwrap()
+        .clone();
     let client = reqwest::blocking::Client::new();
     let body = serde_json::json!({"data": {"type": "documents", "attributes": {
         "name": "FS01", "document_folder_id": fs01["document-folder-id"]}}});
     let resp = client
-        .post(format!("{}/organizations/1001/relationships/documents", sb.url()))
+        .post(format!(
+            "{}/organizations/1001/relationships/documents",
+            sb.url()
+        ))
         .header("x-api-key", "k")
         .header("content-type", "application/vnd.api+json")
         .body(body.to_string())
@@ -302,5 +423,11 @@ fn verify_finds_a_duplicate_and_a_missing_document() {
     assert!(resp.status().is_success(), "{}", resp.status());
     let v = upload::verify::verify(&opts(&sb, &ledger)).unwrap();
     assert!(!v.ok());
-    assert!(v.mismatches.iter().any(|m| m.problem.contains("2 documents named \"FS01\"")), "{:?}", v.mismatches);
+    assert!(
+        v.mismatches
+            .iter()
+            .any(|m| m.problem.contains("2 documents named \"FS01\"")),
+        "{:?}",
+        v.mismatches
+    );
 }

@@ -14,6 +14,10 @@ pub struct Manifest {
     pub mapping: Option<MappingInfo>,
     pub counts: BTreeMap<String, u64>,
     pub files: BTreeMap<String, String>,
+    /// Written by `convert --redact`: password values were left out, so the
+    /// bundle is for review, not for upload. Absent when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub redacted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

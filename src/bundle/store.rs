@@ -149,7 +149,10 @@ mod tests {
         let store = BlobStore::new(dir.path()).unwrap();
         let h = store.hash_only(&mut &b"some bytes"[..]).unwrap();
         assert!(!store.contains(&h.hash));
-        assert_eq!(std::fs::read_dir(dir.path().join("blobs")).unwrap().count(), 0);
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("blobs")).unwrap().count(),
+            0
+        );
         let p = store.put(&mut &b"some bytes"[..]).unwrap();
         assert_eq!(h, p);
         assert!(store.contains(&h.hash));

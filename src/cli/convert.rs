@@ -18,6 +18,8 @@ pub struct Args {
     pub json: bool,
     /// Write the static preview site under `preview/`.
     pub preview: bool,
+    /// Leave password values out (`--redact`).
+    pub redact: bool,
 }
 
 pub fn run(args: Args, out: &Output) -> i32 {
@@ -30,6 +32,7 @@ pub fn run(args: Args, out: &Output) -> i32 {
         strict,
         json,
         preview,
+        redact,
     } = args;
     if let Some(n) = jobs {
         if n == 0 {
@@ -47,6 +50,7 @@ pub fn run(args: Args, out: &Output) -> i32 {
         limits: Limits::default(),
         mapping,
         preview,
+        redact,
     };
     let result = convert(&opts, &|m| out.step(m));
     out.done();
@@ -83,6 +87,9 @@ pub fn run(args: Args, out: &Output) -> i32 {
         }
     }
     out.say(&format!("bundle: {}", summary.out.display()));
+    if redact {
+        out.say("redacted: password values were left out; this bundle is for review, not upload");
+    }
     if preview {
         out.say(&format!(
             "preview: {}",

@@ -77,6 +77,9 @@ pub enum Command {
         /// Do not write the preview site (`preview/`); report.html is always written.
         #[arg(long)]
         no_preview: bool,
+        /// Leave every password value out of the bundle (to share it with a reviewer).
+        #[arg(long)]
+        redact: bool,
     },
     /// Write a synthetic export zip for benchmarks (deterministic from --seed).
     #[command(hide = true)]
@@ -166,6 +169,7 @@ pub fn main() -> i32 {
             strict,
             json,
             no_preview,
+            redact,
         } => convert::run(
             convert::Args {
                 exports,
@@ -176,6 +180,7 @@ pub fn main() -> i32 {
                 strict,
                 json,
                 preview: !no_preview,
+                redact,
             },
             &out,
         ),

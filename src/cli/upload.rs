@@ -49,7 +49,8 @@ fn base_url(t: &Target) -> Result<String, String> {
 /// The key from --api-key-file or ITGLUE_API_KEY; the message never holds it.
 fn api_key(t: &Target, needed: bool) -> Result<ApiKey, String> {
     let text = match &t.api_key_file {
-        Some(p) => std::fs::read_to_string(p).map_err(|e| format!("{}: cannot read the API key file: {e}", p.display()))?,
+        Some(p) => std::fs::read_to_string(p)
+            .map_err(|e| format!("{}: cannot read the API key file: {e}", p.display()))?,
         None => std::env::var("ITGLUE_API_KEY").unwrap_or_default(),
     };
     match ApiKey::new(&text) {
@@ -64,7 +65,12 @@ fn options(bundle: &Path, t: &Target, key_needed: bool) -> Result<UploadOptions,
     let url = base_url(t).map_err(usage)?;
     let key = api_key(t, key_needed).map_err(usage)?;
     let mut o = UploadOptions::new(bundle, &url, key);
-    o.rate = Rate::parse(&t.rate).ok_or_else(|| usage(format!("--rate {:?}: expected REQUESTS/SECONDS, e.g. 3000/300", t.rate)))?;
+    o.rate = Rate::parse(&t.rate).ok_or_else(|| {
+        usage(format!(
+            "--rate {:?}: expected REQUESTS/SECONDS, e.g. 3000/300",
+            t.rate
+        ))
+    })?;
     o.concurrency = t.concurrency.clamp(1, 16);
     o.ledger = t.ledger.clone();
     Ok(o)
@@ -98,9 +104,15 @@ pub fn upload(bundle: &Path, t: &Target, dry_run: bool, json: bool, out: &Output
         for (kind, n) in &plan.counts {
             out.say(&format!("{kind:>20} {n:>7}"));
         }
-        out.say(&format!("{:>20} {total:>7} requests, at least {secs} s at {}", "total", t.rate));
+        out.say(&format!(
+            "{:>20} {total:>7} requests, at least {secs} s at {}",
+            "total", t.rate
+        ));
         for o in &plan.oversized {
-            out.say(&format!("not sent: {} ({} bytes, over the {} byte cap)", o.key, o.size, opts.limits.max_file_bytes));
+            out.say(&format!(
+                "not sent: {} ({} bytes, over the {} byte cap)",
+                o.key, o.size, opts.limits.max_file_bytes
+            ));
         }
         if json {
             let v = serde_json::json!({
@@ -122,7 +134,12 @@ pub fn upload(bundle: &Path, t: &Target, dry_run: bool, json: bool, out: &Output
         eprintln!("failed: {}: {}", f.key, f.message);
     }
     for f in &report.findings {
-        out.say(&format!("{}: {}: {}", f.code, f.key.as_deref().unwrap_or("-"), f.message));
+        out.say(&format!(
+            "{}: {}: {}",
+            f.code,
+            f.key.as_deref().unwrap_or("-"),
+            f.message
+        ));
     }
     let sum = |m: &std::collections::BTreeMap<String, u64>| m.values().sum::<u64>();
     out.say(&format!(
@@ -137,9 +154,16 @@ pub fn upload(bundle: &Path, t: &Target, dry_run: bool, json: bool, out: &Output
         report.seconds
     ));
     if json {
-        println!("{}", serde_json::to_string(&report).expect("report serialises"));
+        println!(
+            "{}",
+            serde_json::to_string(&report).expect("report serialises")
+        );
     }
-    if report.failures.is_empty() { exit::OK } else { exit::PARTIAL }
+    if report.failures.is_empty() {
+        exit::OK
+    } else {
+        exit::PARTIAL
+    }
 }
 
 pub fn verify(bundle: &Path, t: &Target, json: bool, out: &Output) -> i32 {
@@ -155,10 +179,16 @@ pub fn verify(bundle: &Path, t: &Target, json: bool, out: &Output) -> i32 {
         Err(e) => return upload_error(&e),
     };
     if !out.quiet {
-        eprintln!("{:<24} {:<16} {:>7} {:>7} {:>10}", "organization", "kind", "bundle", "found", "in IT Glue");
+        eprintln!(
+            "{:<24} {:<16} {:>7} {:>7} {:>10}",
+            "organization", "kind", "bundle", "found", "in IT Glue"
+        );
         for (org, kinds) in &report.counts {
             for (kind, c) in kinds {
-                eprintln!("{org:<24} {kind:<16} {:>7} {:>7} {:>10}", c.bundle, c.found, c.in_itglue);
+                eprintln!(
+                    "{org:<24} {kind:<16} {:>7} {:>7} {:>10}",
+                    c.bundle, c.found, c.in_itglue
+                );
             }
         }
     }
@@ -166,10 +196,16 @@ pub fn verify(bundle: &Path, t: &Target, json: bool, out: &Output) -> i32 {
         eprintln!("mismatch: {}: {}", m.key, m.problem);
     }
     if json {
-        println!("{}", serde_json::to_string(&report).expect("report serialises"));
+        println!(
+            "{}",
+            serde_json::to_string(&report).expect("report serialises")
+        );
     }
     if report.ok() {
-        out.say(&format!("ok: IT Glue matches the bundle ({} requests)", report.requests));
+        out.say(&format!(
+            "ok: IT Glue matches the bundle ({} requests)",
+            report.requests
+        ));
         exit::OK
     } else {
         eprintln!("error: {} mismatch(es)", report.mismatches.len());
@@ -208,7 +244,10 @@ pub struct SandboxArgs {
 
 pub fn sandbox(a: &SandboxArgs, out: &Output) -> i32 {
     let Some(rate) = Rate::parse(&a.rate) else {
-        eprintln!("error: --rate {:?}: expected REQUESTS/SECONDS, e.g. 3000/300", a.rate);
+        eprintln!(
+            "error: --rate {:?}: expected REQUESTS/SECONDS, e.g. 3000/300",
+            a.rate
+        );
         return exit::USAGE;
     };
     if !(0.0..=1.0).contains(&a.fault_rate) || !(0.0..=1.0).contains(&a.lost_rate) {
@@ -217,7 +256,9 @@ pub fn sandbox(a: &SandboxArgs, out: &Output) -> i32 {
     }
     let config = SandboxConfig {
         listen: a.listen,
-        api_key: std::env::var("ITGLUE_API_KEY").ok().filter(|k| !k.trim().is_empty()),
+        api_key: std::env::var("ITGLUE_API_KEY")
+            .ok()
+            .filter(|k| !k.trim().is_empty()),
         behaviour: Behaviour {
             rate_requests: rate.requests,
             rate_window: rate.window,

@@ -381,7 +381,9 @@ impl Renderer<'_, '_> {
                 self.push(">");
                 self.out.images.insert(hash);
             }
-            ImageTarget::Url(url) if url.starts_with("https://") || url.starts_with("http://") => {
+            ImageTarget::Url(url)
+                if super::allow::image_url(url) == super::allow::UrlVerdict::Allowed =>
+            {
                 self.push("<img");
                 self.attr("src", url);
                 self.attr("alt", alt.unwrap_or(""));
@@ -404,13 +406,8 @@ impl Renderer<'_, '_> {
     }
 }
 
-/// URL schemes a document may link to.
+/// URL schemes a document may link to (the allow-list in `allow.rs`); an
+/// absolute URL is required, so a relative target never reaches a document here.
 fn safe_url(url: &str) -> bool {
-    let lower = url.trim().to_ascii_lowercase();
-    [
-        "https://", "http://", "mailto:", "tel:", "ftp://", "sftp://", "ssh://", "rdp://",
-        "smb://", "file://",
-    ]
-    .iter()
-    .any(|s| lower.starts_with(s))
+    super::allow::link_url(url) == super::allow::UrlVerdict::Allowed
 }

@@ -95,7 +95,12 @@ pub fn respond(status: StatusCode, body: &Value) -> Response {
 }
 
 /// A JSON:API error response (`status` as a number, as observed live).
-pub fn error(status: StatusCode, title: &str, detail: Option<&str>, pointer: Option<&str>) -> Response {
+pub fn error(
+    status: StatusCode,
+    title: &str,
+    detail: Option<&str>,
+    pointer: Option<&str>,
+) -> Response {
     let mut e = json!({"status": status.as_u16(), "title": title});
     if let Some(d) = detail {
         e["detail"] = json!(d);
@@ -141,7 +146,11 @@ pub fn page(
         .unwrap_or(1);
     let total = items.len();
     let pages = total.div_ceil(size).max(1);
-    let data: Vec<Value> = items.into_iter().skip((number - 1) * size).take(size).collect();
+    let data: Vec<Value> = items
+        .into_iter()
+        .skip((number - 1) * size)
+        .take(size)
+        .collect();
     let link = |n: usize| format!("{self_url}?page%5Bnumber%5D={n}&page%5Bsize%5D={size}");
     let next = (number < pages).then(|| number + 1);
     let prev = (number > 1).then(|| number - 1);
@@ -170,7 +179,9 @@ impl http_body::Body for Broken {
         self: Pin<&mut Self>,
         _cx: &mut Context<'_>,
     ) -> Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
-        Poll::Ready(Some(Err(std::io::Error::other("sandbox: connection dropped"))))
+        Poll::Ready(Some(Err(std::io::Error::other(
+            "sandbox: connection dropped",
+        ))))
     }
 }
 

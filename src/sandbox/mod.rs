@@ -138,10 +138,12 @@ pub fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError> {
             addr: config.listen,
             source,
         })?;
-    let addr = std_listener.local_addr().map_err(|source| SandboxError::Bind {
-        addr: config.listen,
-        source,
-    })?;
+    let addr = std_listener
+        .local_addr()
+        .map_err(|source| SandboxError::Bind {
+            addr: config.listen,
+            source,
+        })?;
     std_listener
         .set_nonblocking(true)
         .map_err(|source| SandboxError::Bind { addr, source })?;
@@ -198,11 +200,17 @@ async fn entry(
     {
         let mut st = shared.store.lock().expect("store lock");
         st.stats.requests += 1;
-        *st.stats.by_route.entry(format!("{method} {route}")).or_default() += 1;
+        *st.stats
+            .by_route
+            .entry(format!("{method} {route}"))
+            .or_default() += 1;
     }
     let resp = serve(&shared, &behaviour, &method, &uri, &headers, &body).await;
     let mut st = shared.store.lock().expect("store lock");
-    *st.stats.by_status.entry(resp.status().as_u16()).or_default() += 1;
+    *st.stats
+        .by_status
+        .entry(resp.status().as_u16())
+        .or_default() += 1;
     resp
 }
 
@@ -223,7 +231,12 @@ async fn serve(
         .unwrap_or("");
     let key_ok = !key.is_empty() && shared.api_key.as_deref().is_none_or(|k| k == key);
     if !key_ok {
-        return http::error(StatusCode::UNAUTHORIZED, "Unauthorized", Some("invalid or missing x-api-key"), None);
+        return http::error(
+            StatusCode::UNAUTHORIZED,
+            "Unauthorized",
+            Some("invalid or missing x-api-key"),
+            None,
+        );
     }
     let has_body = !body.is_empty();
     if has_body {
@@ -232,7 +245,12 @@ async fn serve(
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         if !ct.starts_with(http::JSONAPI) {
-            return http::error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type", None, None);
+            return http::error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Unsupported Media Type",
+                None,
+                None,
+            );
         }
     }
     let is_write = *method != Method::GET;
@@ -252,9 +270,16 @@ async fn serve(
     match fate {
         limit::Fate::Limited(secs) => {
             shared.store.lock().expect("store lock").stats.rate_limited += 1;
-            let mut r = http::error(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests", Some("rate limit exceeded"), None);
-            r.headers_mut()
-                .insert(header::RETRY_AFTER, secs.to_string().parse().expect("digits"));
+            let mut r = http::error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too Many Requests",
+                Some("rate limit exceeded"),
+                None,
+            );
+            r.headers_mut().insert(
+                header::RETRY_AFTER,
+                secs.to_string().parse().expect("digits"),
+            );
             r
         }
         limit::Fate::Fail(status) => {
@@ -264,7 +289,12 @@ async fn serve(
         limit::Fate::Lose(status) => {
             let resp = handle(shared, b, method, uri, body);
             if resp.status().is_success() {
-                shared.store.lock().expect("store lock").stats.lost_responses += 1;
+                shared
+                    .store
+                    .lock()
+                    .expect("store lock")
+                    .stats
+                    .lost_responses += 1;
                 fail(status)
             } else {
                 resp
@@ -274,7 +304,13 @@ async fn serve(
     }
 }
 
-fn handle(shared: &Arc<Shared>, b: &Behaviour, method: &Method, uri: &Uri, body: &Bytes) -> Response {
+fn handle(
+    shared: &Arc<Shared>,
+    b: &Behaviour,
+    method: &Method,
+    uri: &Uri,
+    body: &Bytes,
+) -> Response {
     let q = http::parse_query(uri.query());
     let mut st = shared.store.lock().expect("store lock");
     let ctx = routes::Ctx {

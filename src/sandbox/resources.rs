@@ -35,7 +35,10 @@ fn name_of(st: &Store, kind: &str, id: u64) -> Value {
 fn require_str(a: &Map<String, Value>, key: &str) -> Result<String, Response> {
     match a.get(key).and_then(Value::as_str).map(str::trim) {
         Some(s) if !s.is_empty() => Ok(s.to_string()),
-        _ => Err(unprocessable(&format!("{} can't be blank", key.replace('-', "_")), key)),
+        _ => Err(unprocessable(
+            &format!("{} can't be blank", key.replace('-', "_")),
+            key,
+        )),
     }
 }
 
@@ -48,7 +51,10 @@ fn org_of(st: &Store, a: &mut Map<String, Value>, nested: Option<u64>) -> Result
             a.insert("organization-name".into(), name_of(st, "organizations", o));
             Ok(o)
         }
-        _ => Err(unprocessable("Valid organization_id is required", "organization_id")),
+        _ => Err(unprocessable(
+            "Valid organization_id is required",
+            "organization_id",
+        )),
     }
 }
 
@@ -93,7 +99,10 @@ pub fn prepare_create(
                     return Err(unprocessable("must exist", "parent_id"));
                 };
                 if as_id(pf.attributes.get("organization-id")) != Some(org) {
-                    return Err(unprocessable("must exist in the same organization", "parent_id"));
+                    return Err(unprocessable(
+                        "must exist in the same organization",
+                        "parent_id",
+                    ));
                 }
                 if let Some(Value::Array(up)) = pf.attributes.get("ancestor-ids") {
                     ancestors.extend(up.iter().cloned());
@@ -103,7 +112,10 @@ pub fn prepare_create(
             a.insert("parent-id".into(), parent.map_or(Value::Null, |p| json!(p)));
             a.insert("ancestor-ids".into(), Value::Array(ancestors));
             a.entry("restricted").or_insert(json!(false));
-            a.insert("resource-url".into(), json!(format!("{app}/{org}/documents/folder/{id}")));
+            a.insert(
+                "resource-url".into(),
+                json!(format!("{app}/{org}/documents/folder/{id}")),
+            );
         }
         "documents" => {
             require_str(&a, "name")?;
@@ -114,19 +126,28 @@ pub fn prepare_create(
                     .get("document-folders", f)
                     .is_some_and(|o| as_id(o.attributes.get("organization-id")) == Some(org));
                 if !ok {
-                    return Err(unprocessable("must exist in the same organization", "document_folder_id"));
+                    return Err(unprocessable(
+                        "must exist in the same organization",
+                        "document_folder_id",
+                    ));
                 }
             }
             // A top-level content attribute is accepted but not kept (bodies are sections).
             a.remove("content");
-            a.insert("document-folder-id".into(), folder.map_or(Value::Null, |f| json!(f)));
+            a.insert(
+                "document-folder-id".into(),
+                folder.map_or(Value::Null, |f| json!(f)),
+            );
             for k in ["restricted", "public", "archived", "my-glue", "is-uploaded"] {
                 a.entry(k).or_insert(json!(false));
             }
             a.insert("published".into(), json!(false));
             a.insert("draft".into(), json!(true));
             a.insert("published-at".into(), Value::Null);
-            a.insert("resource-url".into(), json!(format!("{app}/{org}/docs/{id}")));
+            a.insert(
+                "resource-url".into(),
+                json!(format!("{app}/{org}/docs/{id}")),
+            );
         }
         "configurations" => {
             require_str(&a, "name")?;
@@ -134,7 +155,10 @@ pub fn prepare_create(
             let t = as_id(a.get("configuration-type-id"));
             match t {
                 Some(t) if st.get("configuration-types", t).is_some() => {
-                    a.insert("configuration-type-name".into(), name_of(st, "configuration-types", t));
+                    a.insert(
+                        "configuration-type-name".into(),
+                        name_of(st, "configuration-types", t),
+                    );
                 }
                 _ => {
                     return Err(error(
@@ -145,18 +169,27 @@ pub fn prepare_create(
                     ));
                 }
             }
-            a.insert("resource-url".into(), json!(format!("{app}/{org}/configurations/{id}")));
+            a.insert(
+                "resource-url".into(),
+                json!(format!("{app}/{org}/configurations/{id}")),
+            );
         }
         "contacts" => {
             let org = org_of(st, &mut a, nested_org)?;
             let first = a.get("first-name").and_then(Value::as_str).unwrap_or("");
             let last = a.get("last-name").and_then(Value::as_str).unwrap_or("");
             if first.is_empty() && last.is_empty() {
-                return Err(unprocessable("first_name or last_name is required", "first_name"));
+                return Err(unprocessable(
+                    "first_name or last_name is required",
+                    "first_name",
+                ));
             }
             let name = format!("{first} {last}").trim().to_string();
             a.insert("name".into(), json!(name));
-            a.insert("resource-url".into(), json!(format!("{app}/{org}/contacts/{id}")));
+            a.insert(
+                "resource-url".into(),
+                json!(format!("{app}/{org}/contacts/{id}")),
+            );
         }
         "passwords" => {
             require_str(&a, "name")?;
@@ -166,24 +199,41 @@ pub fn prepare_create(
                 if st.get("password-categories", c).is_none() {
                     return Err(unprocessable("must exist", "password_category_id"));
                 }
-                a.insert("password-category-name".into(), name_of(st, "password-categories", c));
+                a.insert(
+                    "password-category-name".into(),
+                    name_of(st, "password-categories", c),
+                );
             }
             let rid = as_id(a.get("resource-id"));
-            let rtype = a.get("resource-type").and_then(Value::as_str).map(str::to_string);
+            let rtype = a
+                .get("resource-type")
+                .and_then(Value::as_str)
+                .map(str::to_string);
             match (rid, rtype) {
                 (None, None) => {}
                 (Some(r), Some(t)) => {
                     let Some(k) = kind_of_title(&t) else {
-                        return Err(unprocessable("is not included in the list", "resource_type"));
+                        return Err(unprocessable(
+                            "is not included in the list",
+                            "resource_type",
+                        ));
                     };
                     if st.get(k, r).is_none() {
                         return Err(unprocessable("must exist", "resource_id"));
                     }
                     a.insert("cached-resource-name".into(), name_of(st, k, r));
                 }
-                _ => return Err(unprocessable("resource_id and resource_type go together", "resource_id")),
+                _ => {
+                    return Err(unprocessable(
+                        "resource_id and resource_type go together",
+                        "resource_id",
+                    ));
+                }
             }
-            a.insert("resource-url".into(), json!(format!("{app}/{org}/passwords/{id}")));
+            a.insert(
+                "resource-url".into(),
+                json!(format!("{app}/{org}/passwords/{id}")),
+            );
         }
         "flexible-assets" => {
             let org = org_of(st, &mut a, nested_org)?;
@@ -201,7 +251,10 @@ pub fn prepare_create(
             a.insert("flexible-asset-type-name".into(), tname.clone());
             a.insert(
                 "resource-url".into(),
-                json!(format!("{app}/{org}/assets/{t}-{}/records/{id}", slug(tname.as_str().unwrap_or("")))),
+                json!(format!(
+                    "{app}/{org}/assets/{t}-{}/records/{id}",
+                    slug(tname.as_str().unwrap_or(""))
+                )),
             );
         }
         _ => {}
@@ -237,14 +290,21 @@ pub fn kind_of_url(t: &str) -> Option<&'static str> {
 }
 
 /// Checks traits against the type's fields; returns the asset name (title fields).
-pub fn check_traits(st: &Store, type_id: u64, traits: &Map<String, Value>) -> Result<String, Response> {
+pub fn check_traits(
+    st: &Store,
+    type_id: u64,
+    traits: &Map<String, Value>,
+) -> Result<String, Response> {
     let fields: Vec<&Map<String, Value>> = st
         .of_kind("flexible-asset-fields")
         .filter(|(_, f)| as_id(f.attributes.get("flexible-asset-type-id")) == Some(type_id))
         .map(|(_, f)| &f.attributes)
         .collect();
     for k in traits.keys() {
-        if !fields.iter().any(|f| f.get("name-key").and_then(Value::as_str) == Some(k)) {
+        if !fields
+            .iter()
+            .any(|f| f.get("name-key").and_then(Value::as_str) == Some(k))
+        {
             return Err(unprocessable(&format!("unknown trait {k}"), "traits"));
         }
     }
@@ -266,15 +326,23 @@ pub fn check_traits(st: &Store, type_id: u64, traits: &Map<String, Value>) -> Re
 
 /// Tag traits read back as `{type, values: [{id, name}]}`.
 pub fn expand_traits(st: &Store, attrs: &mut Map<String, Value>) {
-    let Some(t) = as_id(attrs.get("flexible-asset-type-id")) else { return };
-    let Some(Value::Object(traits)) = attrs.get_mut("traits") else { return };
+    let Some(t) = as_id(attrs.get("flexible-asset-type-id")) else {
+        return;
+    };
+    let Some(Value::Object(traits)) = attrs.get_mut("traits") else {
+        return;
+    };
     for (_, f) in st.of_kind("flexible-asset-fields") {
         let fa = &f.attributes;
-        if as_id(fa.get("flexible-asset-type-id")) != Some(t) || fa.get("kind") != Some(&json!("Tag")) {
+        if as_id(fa.get("flexible-asset-type-id")) != Some(t)
+            || fa.get("kind") != Some(&json!("Tag"))
+        {
             continue;
         }
         let key = fa.get("name-key").and_then(Value::as_str).unwrap_or("");
-        let Some(v) = traits.get_mut(key) else { continue };
+        let Some(v) = traits.get_mut(key) else {
+            continue;
+        };
         let ids: Vec<u64> = match &*v {
             Value::Array(a) => a.iter().filter_map(|x| as_id(Some(x))).collect(),
             x => as_id(Some(x)).into_iter().collect(),
@@ -282,7 +350,10 @@ pub fn expand_traits(st: &Store, attrs: &mut Map<String, Value>) {
         let values: Vec<Value> = ids
             .iter()
             .map(|id| {
-                let name = st.objects.get(id).and_then(|o| o.attributes.get("name").cloned());
+                let name = st
+                    .objects
+                    .get(id)
+                    .and_then(|o| o.attributes.get("name").cloned());
                 json!({"id": id, "name": name})
             })
             .collect();
@@ -307,14 +378,22 @@ pub fn name_key(name: &str) -> String {
 pub fn decode_image(content: &str) -> Result<Vec<u8>, Response> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(content.trim())
-        .map_err(|_| unprocessable("Paperclip::Errors::NotIdentifiedByImageMagickError", "image"))?;
+        .map_err(|_| {
+            unprocessable(
+                "Paperclip::Errors::NotIdentifiedByImageMagickError",
+                "image",
+            )
+        })?;
     let known = bytes.starts_with(b"\x89PNG\r\n\x1a\n")
         || bytes.starts_with(b"\xff\xd8\xff")
         || bytes.starts_with(b"GIF8")
         || bytes.starts_with(b"BM")
         || (bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP");
     if !known {
-        return Err(unprocessable("Paperclip::Errors::NotIdentifiedByImageMagickError", "image"));
+        return Err(unprocessable(
+            "Paperclip::Errors::NotIdentifiedByImageMagickError",
+            "image",
+        ));
     }
     Ok(bytes)
 }

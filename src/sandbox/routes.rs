@@ -20,13 +20,24 @@ pub fn shape(path: &str) -> String {
     let segs: Vec<String> = path
         .split('/')
         .filter(|s| !s.is_empty())
-        .map(|s| if s.chars().all(|c| c.is_ascii_digit()) { ":id".into() } else { s.to_string() })
+        .map(|s| {
+            if s.chars().all(|c| c.is_ascii_digit()) {
+                ":id".into()
+            } else {
+                s.to_string()
+            }
+        })
         .collect();
     format!("/{}", segs.join("/"))
 }
 
 fn not_found() -> Response {
-    error(StatusCode::NOT_FOUND, "Not Found", Some("Record not found"), None)
+    error(
+        StatusCode::NOT_FOUND,
+        "Not Found",
+        Some("Record not found"),
+        None,
+    )
 }
 
 /// URL collection names → stored kinds.
@@ -47,8 +58,14 @@ fn kind_of_collection(c: &str) -> Option<&'static str> {
 }
 
 fn parse_body(body: &[u8]) -> Result<Value, Response> {
-    serde_json::from_slice(body)
-        .map_err(|_| error(StatusCode::BAD_REQUEST, "Bad Request", Some("body is not JSON"), None))
+    serde_json::from_slice(body).map_err(|_| {
+        error(
+            StatusCode::BAD_REQUEST,
+            "Bad Request",
+            Some("body is not JSON"),
+            None,
+        )
+    })
 }
 
 fn data_attrs(body: &[u8]) -> Result<(Map<String, Value>, Value), Response> {
@@ -65,7 +82,14 @@ fn data_attrs(body: &[u8]) -> Result<(Map<String, Value>, Value), Response> {
     }
 }
 
-pub fn dispatch(st: &mut Store, ctx: &Ctx, m: &Method, path: &str, q: &Query, body: &[u8]) -> Response {
+pub fn dispatch(
+    st: &mut Store,
+    ctx: &Ctx,
+    m: &Method,
+    path: &str,
+    q: &Query,
+    body: &[u8],
+) -> Response {
     let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let id = |s: &str| s.parse::<u64>().ok();
     if ctx.folders_missing && segs.contains(&"document_folders") {
@@ -77,9 +101,13 @@ pub fn dispatch(st: &mut Store, ctx: &Ctx, m: &Method, path: &str, q: &Query, bo
                 return not_found();
             };
             match *coll {
-                "attachments" | "related_items" => sub(st, ctx, m, "organizations", org, coll, rest, q, body),
+                "attachments" | "related_items" => {
+                    sub(st, ctx, m, "organizations", org, coll, rest, q, body)
+                }
                 _ => {
-                    let Some(kind) = kind_of_collection(coll) else { return not_found() };
+                    let Some(kind) = kind_of_collection(coll) else {
+                        return not_found();
+                    };
                     match rest {
                         [] => collection(st, ctx, m, kind, Some(org), q, body),
                         [i] => member(st, m, kind, id(i), Some(org), q, body),
@@ -90,11 +118,16 @@ pub fn dispatch(st: &mut Store, ctx: &Ctx, m: &Method, path: &str, q: &Query, bo
             }
         }
         ["documents", d, "publish"] => publish(st, m, id(d)),
-        ["documents", d, "relationships", "sections", rest @ ..] => sections(st, m, id(d), rest, q, body),
+        ["documents", d, "relationships", "sections", rest @ ..] => {
+            sections(st, m, id(d), rest, q, body)
+        }
         ["document_images"] if m == Method::POST => document_image(st, ctx, body),
         ["document_images", i] => match (m, id(i)) {
             (&Method::GET, Some(i)) => match st.get("document-images", i) {
-                Some(o) => respond(StatusCode::OK, &json!({"data": resource("document-images", i, &o.attributes)})),
+                Some(o) => respond(
+                    StatusCode::OK,
+                    &json!({"data": resource("document-images", i, &o.attributes)}),
+                ),
                 None => not_found(),
             },
             (&Method::DELETE, Some(i)) if st.get("document-images", i).is_some() => {
@@ -103,8 +136,16 @@ pub fn dispatch(st: &mut Store, ctx: &Ctx, m: &Method, path: &str, q: &Query, bo
             }
             _ => not_found(),
         },
-        [rtype, i, "relationships", what @ ("attachments" | "related_items"), rest @ ..] => {
-            let Some(kind) = res::kind_of_url(rtype) else { return not_found() };
+        [
+            rtype,
+            i,
+            "relationships",
+            what @ ("attachments" | "related_items"),
+            rest @ ..,
+        ] => {
+            let Some(kind) = res::kind_of_url(rtype) else {
+                return not_found();
+            };
             let Some(i) = id(i) else { return not_found() };
             sub(st, ctx, m, kind, i, what, rest, q, body)
         }
@@ -143,7 +184,14 @@ fn passes(kind: &str, a: &Map<String, Value>, id: u64, q: &Query) -> bool {
                 let have = value_text(a.get("name")).to_lowercase();
                 vals.iter().any(|v| have.contains(&v.to_lowercase()))
             }
-            ("organizations" | "flexible-asset-types" | "configuration-types" | "password-categories" | "flexible-assets", "name") => exact("name"),
+            (
+                "organizations"
+                | "flexible-asset-types"
+                | "configuration-types"
+                | "password-categories"
+                | "flexible-assets",
+                "name",
+            ) => exact("name"),
             ("document-folders", "parent-id") => {
                 let p = value_text(a.get("parent-id"));
                 vals.iter().any(|v| (v == "0" && p == "null") || *v == p)
@@ -172,14 +220,24 @@ fn passes(kind: &str, a: &Map<String, Value>, id: u64, q: &Query) -> bool {
 
 /// The attributes as read: Tag traits expanded, document bodies embedded,
 /// passwords hidden in lists.
-fn read_attrs(st: &Store, kind: &str, id: u64, a: &Map<String, Value>, list: bool) -> Map<String, Value> {
+fn read_attrs(
+    st: &Store,
+    kind: &str,
+    id: u64,
+    a: &Map<String, Value>,
+    list: bool,
+) -> Map<String, Value> {
     let mut a = a.clone();
     match kind {
         "flexible-assets" => res::expand_traits(st, &mut a),
         "documents" => {
             let rows: Vec<Value> = section_ids(st, id)
                 .into_iter()
-                .filter_map(|s| st.objects.get(&s).map(|o| json!({"id": s, "resource": o.attributes})))
+                .filter_map(|s| {
+                    st.objects
+                        .get(&s)
+                        .map(|o| json!({"id": s, "resource": o.attributes}))
+                })
                 .collect();
             a.insert("content".into(), Value::Array(rows));
         }
@@ -191,7 +249,15 @@ fn read_attrs(st: &Store, kind: &str, id: u64, a: &Map<String, Value>, list: boo
     a
 }
 
-fn collection(st: &mut Store, ctx: &Ctx, m: &Method, kind: &str, org: Option<u64>, q: &Query, body: &[u8]) -> Response {
+fn collection(
+    st: &mut Store,
+    ctx: &Ctx,
+    m: &Method,
+    kind: &str,
+    org: Option<u64>,
+    q: &Query,
+    body: &[u8],
+) -> Response {
     match *m {
         Method::GET => {
             if kind == "flexible-assets" && !q.filters.contains_key("flexible-asset-type-id") {
@@ -224,9 +290,17 @@ fn collection(st: &mut Store, ctx: &Ctx, m: &Method, kind: &str, org: Option<u64
             let id = st.insert(kind, attrs);
             debug_assert_eq!(id, next);
             let a = read_attrs(st, kind, id, &st.objects[&id].attributes, false);
-            respond(StatusCode::CREATED, &json!({"data": resource(kind, id, &a)}))
+            respond(
+                StatusCode::CREATED,
+                &json!({"data": resource(kind, id, &a)}),
+            )
         }
-        _ => error(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed", None, None),
+        _ => error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Method Not Allowed",
+            None,
+            None,
+        ),
     }
 }
 
@@ -239,27 +313,48 @@ fn create_type(st: &mut Store, attrs: Map<String, Value>, data: &Value) -> Respo
         .unwrap_or_default();
     let fields: Vec<Map<String, Value>> = fields
         .iter()
-        .filter_map(|f| f.get("attributes").and_then(Value::as_object).map(res::normalise))
+        .filter_map(|f| {
+            f.get("attributes")
+                .and_then(Value::as_object)
+                .map(res::normalise)
+        })
         .collect();
-    if fields.is_empty() || !fields.iter().any(|f| f.get("show-in-list") == Some(&json!(true))) {
-        return unprocessable("needs at least one field shown in list", "flexible_asset_fields");
+    if fields.is_empty()
+        || !fields
+            .iter()
+            .any(|f| f.get("show-in-list") == Some(&json!(true)))
+    {
+        return unprocessable(
+            "needs at least one field shown in list",
+            "flexible_asset_fields",
+        );
     }
     let mut keys = std::collections::BTreeSet::new();
     for f in &fields {
         let name = f.get("name").and_then(Value::as_str).unwrap_or("");
         if name.is_empty() || !keys.insert(res::name_key(name)) {
-            return unprocessable("field name must be present and unique", "flexible_asset_fields");
+            return unprocessable(
+                "field name must be present and unique",
+                "flexible_asset_fields",
+            );
         }
     }
     let tid = st.insert("flexible-asset-types", attrs);
     for mut f in fields {
-        let name = f.get("name").and_then(Value::as_str).unwrap_or("").to_string();
+        let name = f
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         f.insert("name-key".into(), json!(res::name_key(&name)));
         f.insert("flexible-asset-type-id".into(), json!(tid));
         st.insert("flexible-asset-fields", f);
     }
     let a = st.objects[&tid].attributes.clone();
-    respond(StatusCode::CREATED, &json!({"data": resource("flexible-asset-types", tid, &a)}))
+    respond(
+        StatusCode::CREATED,
+        &json!({"data": resource("flexible-asset-types", tid, &a)}),
+    )
 }
 
 fn related_of(st: &Store, kind: &str, id: u64) -> Vec<Value> {
@@ -273,17 +368,31 @@ fn related_of(st: &Store, kind: &str, id: u64) -> Vec<Value> {
             } else {
                 return None;
             };
-            let name = st.objects.get(&other).and_then(|o| o.attributes.get("name").cloned());
-            Some(json!({"id": r.id.to_string(), "type": "related-items", "attributes": {
+            let name = st
+                .objects
+                .get(&other)
+                .and_then(|o| o.attributes.get("name").cloned());
+            Some(
+                json!({"id": r.id.to_string(), "type": "related-items", "attributes": {
                 "asset-type": other_kind.trim_end_matches('s').replace('-', "_"),
                 "resource-id": other, "destination-id": other, "destination-name": name,
-                "destination-type": other_kind, "notes": r.notes}}))
+                "destination-type": other_kind, "notes": r.notes}}),
+            )
         })
         .collect()
 }
 
-fn member(st: &mut Store, m: &Method, kind: &str, id: Option<u64>, org: Option<u64>, q: &Query, body: &[u8]) -> Response {
-    let Some(id) = id.filter(|i| st.get(kind, *i).is_some_and(|o| in_org(&o.attributes, org))) else {
+fn member(
+    st: &mut Store,
+    m: &Method,
+    kind: &str,
+    id: Option<u64>,
+    org: Option<u64>,
+    q: &Query,
+    body: &[u8],
+) -> Response {
+    let Some(id) = id.filter(|i| st.get(kind, *i).is_some_and(|o| in_org(&o.attributes, org)))
+    else {
         return not_found();
     };
     match *m {
@@ -296,7 +405,9 @@ fn member(st: &mut Store, m: &Method, kind: &str, id: Option<u64>, org: Option<u
                 data["relationships"] = json!({"related-items": {"data": rel.iter().map(|r| json!({"id": r["id"], "type": "related-items"})).collect::<Vec<_>>()}});
                 included.extend(rel);
             }
-            if kind == "flexible-asset-types" && q.include.iter().any(|i| i == "flexible-asset-fields") {
+            if kind == "flexible-asset-types"
+                && q.include.iter().any(|i| i == "flexible-asset-fields")
+            {
                 for (fid, f) in st.of_kind("flexible-asset-fields") {
                     if as_id(f.attributes.get("flexible-asset-type-id")) == Some(id) {
                         included.push(resource("flexible-asset-fields", fid, &f.attributes));
@@ -318,22 +429,33 @@ fn member(st: &mut Store, m: &Method, kind: &str, id: Option<u64>, org: Option<u
                 return unprocessable("relationships are not permitted on update", "relationships");
             }
             if kind == "documents" && attrs.contains_key("document-folder-id") {
-                return unprocessable("document_folder_id is not permitted in PATCH", "document_folder_id");
+                return unprocessable(
+                    "document_folder_id is not permitted in PATCH",
+                    "document_folder_id",
+                );
             }
             if kind == "flexible-assets"
                 && let Some(Value::Object(t)) = attrs.get("traits")
             {
-                let tid = as_id(st.objects[&id].attributes.get("flexible-asset-type-id")).unwrap_or(0);
+                let tid =
+                    as_id(st.objects[&id].attributes.get("flexible-asset-type-id")).unwrap_or(0);
                 match res::check_traits(st, tid, t) {
                     Ok(name) => {
-                        st.objects.get_mut(&id).expect("exists").attributes.insert("name".into(), json!(name));
+                        st.objects
+                            .get_mut(&id)
+                            .expect("exists")
+                            .attributes
+                            .insert("name".into(), json!(name));
                     }
                     Err(r) => return r,
                 }
             }
             let o = st.objects.get_mut(&id).expect("exists");
             for (k, v) in attrs {
-                if !matches!(k.as_str(), "id" | "organization-id" | "resource-url" | "created-at") {
+                if !matches!(
+                    k.as_str(),
+                    "id" | "organization-id" | "resource-url" | "created-at"
+                ) {
                     // Full-trait replace: traits is one attribute, replaced whole.
                     o.attributes.insert(k, v);
                 }
@@ -345,7 +467,12 @@ fn member(st: &mut Store, m: &Method, kind: &str, id: Option<u64>, org: Option<u
             st.objects.remove(&id);
             super::http::no_content()
         }
-        _ => error(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed", None, None),
+        _ => error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Method Not Allowed",
+            None,
+            None,
+        ),
     }
 }
 
@@ -353,27 +480,50 @@ fn publish(st: &mut Store, m: &Method, id: Option<u64>) -> Response {
     if *m != Method::PATCH {
         return not_found(); // POST /documents/:id/publish answers 404 (observed live)
     }
-    let Some(id) = id.filter(|i| st.get("documents", *i).is_some()) else { return not_found() };
+    let Some(id) = id.filter(|i| st.get("documents", *i).is_some()) else {
+        return not_found();
+    };
     let o = st.objects.get_mut(&id).expect("exists");
     o.attributes.insert("published".into(), json!(true));
     o.attributes.insert("draft".into(), json!(false));
-    o.attributes.insert("published-at".into(), json!(res::STAMP));
+    o.attributes
+        .insert("published-at".into(), json!(res::STAMP));
     let a = read_attrs(st, "documents", id, &st.objects[&id].attributes, false);
-    respond(StatusCode::OK, &json!({"data": resource("documents", id, &a)}))
+    respond(
+        StatusCode::OK,
+        &json!({"data": resource("documents", id, &a)}),
+    )
 }
 
 fn section_ids(st: &Store, doc: u64) -> Vec<u64> {
     let mut v: Vec<(i64, u64)> = st
         .of_kind("document-sections")
         .filter(|(_, o)| as_id(o.attributes.get("document-id")) == Some(doc))
-        .map(|(i, o)| (o.attributes.get("sort").and_then(Value::as_i64).unwrap_or(0), i))
+        .map(|(i, o)| {
+            (
+                o.attributes
+                    .get("sort")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(0),
+                i,
+            )
+        })
         .collect();
     v.sort();
     v.into_iter().map(|(_, i)| i).collect()
 }
 
-fn sections(st: &mut Store, m: &Method, doc: Option<u64>, rest: &[&str], q: &Query, body: &[u8]) -> Response {
-    let Some(doc) = doc.filter(|d| st.get("documents", *d).is_some()) else { return not_found() };
+fn sections(
+    st: &mut Store,
+    m: &Method,
+    doc: Option<u64>,
+    rest: &[&str],
+    q: &Query,
+    body: &[u8],
+) -> Response {
+    let Some(doc) = doc.filter(|d| st.get("documents", *d).is_some()) else {
+        return not_found();
+    };
     match (m, rest) {
         (&Method::GET, []) => {
             let items = section_ids(st, doc)
@@ -391,33 +541,70 @@ fn sections(st: &mut Store, m: &Method, doc: Option<u64>, rest: &[&str], q: &Que
                 Err(r) => return r,
             };
             if data.get("relationships").is_some() {
-                return error(StatusCode::BAD_REQUEST, "Bad Request", Some("param is missing or the value is empty: resource_type"), None);
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "Bad Request",
+                    Some("param is missing or the value is empty: resource_type"),
+                    None,
+                );
             }
-            let rt = a.get("resource-type").and_then(Value::as_str).unwrap_or("").to_string();
-            if !matches!(rt.as_str(), "Document::Text" | "Document::Heading" | "Document::Gallery" | "Document::Step") {
-                return error(StatusCode::BAD_REQUEST, "Bad Request", Some("param is missing or the value is empty: resource_type"), None);
+            let rt = a
+                .get("resource-type")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            if !matches!(
+                rt.as_str(),
+                "Document::Text" | "Document::Heading" | "Document::Gallery" | "Document::Step"
+            ) {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "Bad Request",
+                    Some("param is missing or the value is empty: resource_type"),
+                    None,
+                );
             }
-            if rt == "Document::Heading" && !a.get("level").and_then(Value::as_u64).is_some_and(|l| (1..=6).contains(&l)) {
+            if rt == "Document::Heading"
+                && !a
+                    .get("level")
+                    .and_then(Value::as_u64)
+                    .is_some_and(|l| (1..=6).contains(&l))
+            {
                 return unprocessable("level must be between 1 and 6", "level");
             }
             let sort = section_ids(st, doc).len();
             a.insert("document-id".into(), json!(doc));
             a.insert("sort".into(), json!(sort));
-            let content = a.get("content").and_then(Value::as_str).unwrap_or("").to_string();
+            let content = a
+                .get("content")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
             a.insert("rendered-content".into(), json!(content));
             a.insert("created-at".into(), json!(res::STAMP));
             let id = st.insert("document-sections", a);
-            st.objects.get_mut(&doc).expect("doc").attributes.insert("draft".into(), json!(true));
-            respond(StatusCode::CREATED, &json!({"data": resource("document-sections", id, &st.objects[&id].attributes)}))
+            st.objects
+                .get_mut(&doc)
+                .expect("doc")
+                .attributes
+                .insert("draft".into(), json!(true));
+            respond(
+                StatusCode::CREATED,
+                &json!({"data": resource("document-sections", id, &st.objects[&id].attributes)}),
+            )
         }
         (_, [s]) => {
             let Some(s) = s.parse::<u64>().ok().filter(|s| {
-                st.get("document-sections", *s).is_some_and(|o| as_id(o.attributes.get("document-id")) == Some(doc))
+                st.get("document-sections", *s)
+                    .is_some_and(|o| as_id(o.attributes.get("document-id")) == Some(doc))
             }) else {
                 return not_found();
             };
             match *m {
-                Method::GET => respond(StatusCode::OK, &json!({"data": resource("document-sections", s, &st.objects[&s].attributes)})),
+                Method::GET => respond(
+                    StatusCode::OK,
+                    &json!({"data": resource("document-sections", s, &st.objects[&s].attributes)}),
+                ),
                 Method::PATCH => {
                     let (a, _) = match data_attrs(body) {
                         Ok(x) => x,
@@ -428,8 +615,15 @@ fn sections(st: &mut Store, m: &Method, doc: Option<u64>, rest: &[&str], q: &Que
                         o.attributes.insert("content".into(), c.clone());
                         o.attributes.insert("rendered-content".into(), c.clone());
                     }
-                    st.objects.get_mut(&doc).expect("doc").attributes.insert("draft".into(), json!(true));
-                    respond(StatusCode::OK, &json!({"data": resource("document-sections", s, &st.objects[&s].attributes)}))
+                    st.objects
+                        .get_mut(&doc)
+                        .expect("doc")
+                        .attributes
+                        .insert("draft".into(), json!(true));
+                    respond(
+                        StatusCode::OK,
+                        &json!({"data": resource("document-sections", s, &st.objects[&s].attributes)}),
+                    )
                 }
                 Method::DELETE => {
                     st.objects.remove(&s);
@@ -448,7 +642,10 @@ fn document_image(st: &mut Store, ctx: &Ctx, body: &[u8]) -> Response {
         Err(r) => return r,
     };
     let target = a.get("target").cloned().unwrap_or(Value::Null);
-    let doc = match (target.get("type").and_then(Value::as_str), as_id(target.get("id"))) {
+    let doc = match (
+        target.get("type").and_then(Value::as_str),
+        as_id(target.get("id")),
+    ) {
         (Some("document"), Some(d)) if st.get("documents", d).is_some() => d,
         _ => return unprocessable("target must be an existing document or gallery", "target"),
     };
@@ -466,7 +663,11 @@ fn document_image(st: &mut Store, ctx: &Ctx, body: &[u8]) -> Response {
     };
     let org = as_id(st.objects[&doc].attributes.get("organization-id")).unwrap_or(0);
     let id = st.next_id + 1;
-    let src = format!("{}/_sandbox/blobs/{}", ctx.app_url, blake3::hash(&bytes).to_hex());
+    let src = format!(
+        "{}/_sandbox/blobs/{}",
+        ctx.app_url,
+        blake3::hash(&bytes).to_hex()
+    );
     let attrs = json!({
         "name": name, "size": bytes.len(), "blake3": blake3::hash(&bytes).to_hex().to_string(),
         "document-id": doc, "document-gallery-id": null, "target": {"type": "document", "id": doc},
@@ -474,14 +675,29 @@ fn document_image(st: &mut Store, ctx: &Ctx, body: &[u8]) -> Response {
         "original-src": src, "slim-src": src, "thumbnail-src": src,
         "created-at": res::STAMP, "updated-at": res::STAMP,
     });
-    let Value::Object(attrs) = attrs else { unreachable!() };
+    let Value::Object(attrs) = attrs else {
+        unreachable!()
+    };
     let id2 = st.insert("document-images", attrs);
     debug_assert_eq!(id, id2);
-    respond(StatusCode::CREATED, &json!({"data": resource("document-images", id, &st.objects[&id].attributes)}))
+    respond(
+        StatusCode::CREATED,
+        &json!({"data": resource("document-images", id, &st.objects[&id].attributes)}),
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
-fn sub(st: &mut Store, ctx: &Ctx, m: &Method, kind: &str, parent: u64, what: &str, rest: &[&str], q: &Query, body: &[u8]) -> Response {
+fn sub(
+    st: &mut Store,
+    ctx: &Ctx,
+    m: &Method,
+    kind: &str,
+    parent: u64,
+    what: &str,
+    rest: &[&str],
+    q: &Query,
+    body: &[u8],
+) -> Response {
     if st.get(kind, parent).is_none() {
         return not_found();
     }
@@ -489,7 +705,10 @@ fn sub(st: &mut Store, ctx: &Ctx, m: &Method, kind: &str, parent: u64, what: &st
         ("attachments", &Method::GET, []) => {
             let items = st
                 .of_kind("attachments")
-                .filter(|(_, o)| o.attributes.get("resource-type") == Some(&json!(kind)) && as_id(o.attributes.get("resource-id")) == Some(parent))
+                .filter(|(_, o)| {
+                    o.attributes.get("resource-type") == Some(&json!(kind))
+                        && as_id(o.attributes.get("resource-id")) == Some(parent)
+                })
                 .map(|(i, o)| resource("attachments", i, &o.attributes))
                 .collect();
             match page(items, q, "/attachments", Vec::new()) {
@@ -508,14 +727,20 @@ fn sub(st: &mut Store, ctx: &Ctx, m: &Method, kind: &str, parent: u64, what: &st
                 att.get("content").and_then(Value::as_str),
                 att.get("file_name").and_then(Value::as_str),
             ) else {
-                return unprocessable("attachment content and file_name are required", "attachment");
+                return unprocessable(
+                    "attachment content and file_name are required",
+                    "attachment",
+                );
             };
             let bytes = match res::decode_file(content) {
                 Ok(b) => b,
                 Err(r) => return r,
             };
             let id = st.next_id + 1;
-            let ext = name.rsplit_once('.').map(|(_, e)| e.to_lowercase()).unwrap_or_default();
+            let ext = name
+                .rsplit_once('.')
+                .map(|(_, e)| e.to_lowercase())
+                .unwrap_or_default();
             let attrs = json!({
                 "name": name, "attachment-file-name": name, "attachment-file-size": bytes.len(),
                 "ext": ext, "viewable": false, "blake3": blake3::hash(&bytes).to_hex().to_string(),
@@ -523,9 +748,14 @@ fn sub(st: &mut Store, ctx: &Ctx, m: &Method, kind: &str, parent: u64, what: &st
                 "resource-type": kind, "resource-id": parent,
                 "created-at": res::STAMP, "updated-at": res::STAMP,
             });
-            let Value::Object(attrs) = attrs else { unreachable!() };
+            let Value::Object(attrs) = attrs else {
+                unreachable!()
+            };
             st.insert("attachments", attrs);
-            respond(StatusCode::CREATED, &json!({"data": resource("attachments", id, &st.objects[&id].attributes)}))
+            respond(
+                StatusCode::CREATED,
+                &json!({"data": resource("attachments", id, &st.objects[&id].attributes)}),
+            )
         }
         ("related_items", &Method::POST, []) => {
             let v = match parse_body(body) {
@@ -535,21 +765,43 @@ fn sub(st: &mut Store, ctx: &Ctx, m: &Method, kind: &str, parent: u64, what: &st
             let items = match v.get("data") {
                 Some(Value::Array(a)) => a.clone(),
                 Some(o @ Value::Object(_)) => vec![o.clone()],
-                _ => return error(StatusCode::BAD_REQUEST, "Bad Request", Some("param is missing or the value is empty: data"), None),
+                _ => {
+                    return error(
+                        StatusCode::BAD_REQUEST,
+                        "Bad Request",
+                        Some("param is missing or the value is empty: data"),
+                        None,
+                    );
+                }
             };
             let mut out = Vec::new();
             for it in items {
-                let a = it.get("attributes").and_then(Value::as_object).map(res::normalise).unwrap_or_default();
-                let dtype = a.get("destination-type").and_then(Value::as_str).unwrap_or("");
+                let a = it
+                    .get("attributes")
+                    .and_then(Value::as_object)
+                    .map(res::normalise)
+                    .unwrap_or_default();
+                let dtype = a
+                    .get("destination-type")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
                 let Some(dkind) = res::kind_of_title(dtype) else {
                     return unprocessable("is not included in the list", "destination_type");
                 };
-                let Some(did) = as_id(a.get("destination-id")).filter(|d| st.get(dkind, *d).is_some()) else {
+                let Some(did) =
+                    as_id(a.get("destination-id")).filter(|d| st.get(dkind, *d).is_some())
+                else {
                     return unprocessable("must exist", "destination_id");
                 };
                 let dup = st.related.iter().any(|r| {
-                    (r.source_type == kind && r.source_id == parent && r.destination_type == dkind && r.destination_id == did)
-                        || (r.source_type == dkind && r.source_id == did && r.destination_type == kind && r.destination_id == parent)
+                    (r.source_type == kind
+                        && r.source_id == parent
+                        && r.destination_type == dkind
+                        && r.destination_id == did)
+                        || (r.source_type == dkind
+                            && r.source_id == did
+                            && r.destination_type == kind
+                            && r.destination_id == parent)
                 });
                 if dup {
                     return unprocessable("Related item already exists", "destination_id");
@@ -563,11 +815,17 @@ fn sub(st: &mut Store, ctx: &Ctx, m: &Method, kind: &str, parent: u64, what: &st
                     destination_id: did,
                     notes: a.get("notes").and_then(Value::as_str).map(str::to_string),
                 };
-                out.push(json!({"id": r.id.to_string(), "type": "related-items", "attributes": {
-                    "destination-id": did, "destination-type": dtype, "notes": r.notes}}));
+                out.push(
+                    json!({"id": r.id.to_string(), "type": "related-items", "attributes": {
+                    "destination-id": did, "destination-type": dtype, "notes": r.notes}}),
+                );
                 st.related.push(r);
             }
-            let data = if out.len() == 1 { out.remove(0) } else { Value::Array(out) };
+            let data = if out.len() == 1 {
+                out.remove(0)
+            } else {
+                Value::Array(out)
+            };
             respond(StatusCode::CREATED, &json!({"data": data}))
         }
         _ => not_found(),

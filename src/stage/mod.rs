@@ -4,6 +4,9 @@
 mod attachments;
 mod documents;
 mod output;
+mod redact;
+
+pub use redact::redact;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -28,6 +31,8 @@ pub struct ConvertOptions {
     pub mapping: Option<PathBuf>,
     /// Write the static preview site under `preview/` (default true).
     pub preview: bool,
+    /// Write no secret values (`--redact`): a bundle for a reviewer.
+    pub redact: bool,
 }
 
 /// What `convert` did.
@@ -202,6 +207,9 @@ fn convert_into(
         related_items: plan.related_items.clone(),
     };
     sort_records(&mut records);
+    if opts.redact {
+        redact(&mut records);
+    }
 
     // Findings name the bundle key of the page they concern.
     for f in &mut findings {
@@ -328,6 +336,7 @@ fn convert_into(
         mapping: mapping_info,
         counts: counts.clone(),
         files: writer.hashes.clone(),
+        redacted: opts.redact,
     };
     let mut bytes = serde_json::to_vec_pretty(&manifest).expect("manifest serializes");
     bytes.push(b'\n');

@@ -15,6 +15,7 @@ use crate::model::{
 use super::extras::Extras;
 
 use super::wiki_url::{self, WikiRef};
+use crate::render::allow::{self, UrlVerdict};
 
 /// What resolution learned besides the rewritten bodies.
 #[derive(Debug, Default)]
@@ -338,6 +339,14 @@ impl PageResolver<'_, '_> {
                 }
             },
             LinkTarget::External(url) | LinkTarget::OldWiki(url) => {
+                if let UrlVerdict::Blocked(scheme) = allow::link_url(&url) {
+                    self.finding(
+                        Code::UnsafeContentRemoved,
+                        format!("link {text:?} used a {scheme}: URL, which documents may not hold; text kept, link removed"),
+                        None,
+                    );
+                    return LinkTarget::Dead;
+                }
                 match wiki_url::parse(&url, &self.ix.base_urls) {
                     None if is_absolute(&url) => LinkTarget::External(url),
                     None => {
@@ -442,7 +451,17 @@ impl PageResolver<'_, '_> {
                     );
                     return ImageTarget::Missing;
                 }
-                None => return ImageTarget::Url(url),
+                None => {
+                    if let UrlVerdict::Blocked(scheme) = allow::image_url(&url) {
+                        self.finding(
+                            Code::UnsafeContentRemoved,
+                            format!("removed an image loaded from a {scheme}: URL"),
+                            None,
+                        );
+                        return ImageTarget::Missing;
+                    }
+                    return ImageTarget::Url(url);
+                }
             },
             other => return other,
         };

@@ -90,7 +90,14 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(base: &str, key: ApiKey, rate: Rate, concurrency: usize, retry: Retry, abort_after: Option<u64>) -> Result<Client, String> {
+    pub fn new(
+        base: &str,
+        key: ApiKey,
+        rate: Rate,
+        concurrency: usize,
+        retry: Retry,
+        abort_after: Option<u64>,
+    ) -> Result<Client, String> {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(120))
@@ -127,7 +134,12 @@ impl Client {
             return Outcome::Fail(ApiError::Aborted);
         }
         let n = self.sent.fetch_add(1, Ordering::SeqCst) + 1;
-        *self.by_kind.lock().expect("counts").entry(kind.to_string()).or_default() += 1;
+        *self
+            .by_kind
+            .lock()
+            .expect("counts")
+            .entry(kind.to_string())
+            .or_default() += 1;
         let mut req = self
             .http
             .request(method.clone(), format!("{}{}", self.base, path))
@@ -203,7 +215,13 @@ impl Client {
     }
 
     /// An idempotent request (GET, PATCH): retried on 429, 5xx and broken connections.
-    pub async fn call(&self, kind: &str, method: Method, path: &str, body: Option<&Value>) -> Result<Value, ApiError> {
+    pub async fn call(
+        &self,
+        kind: &str,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, ApiError> {
         let mut last = String::new();
         for attempt in 0..self.retry.attempts {
             match self.once(kind, &method, path, body).await {
@@ -231,7 +249,13 @@ impl Client {
 
     /// A create (POST): after an ambiguous failure `find` looks for the object
     /// before it is sent again, so a committed write is adopted, not repeated.
-    pub async fn create<F, Fut>(&self, kind: &str, path: &str, body: &Value, find: F) -> Result<Created, ApiError>
+    pub async fn create<F, Fut>(
+        &self,
+        kind: &str,
+        path: &str,
+        body: &Value,
+        find: F,
+    ) -> Result<Created, ApiError>
     where
         F: Fn() -> Fut,
         Fut: std::future::Future<Output = Result<Option<Value>, ApiError>>,
@@ -239,7 +263,12 @@ impl Client {
         let mut last = String::new();
         for attempt in 0..self.retry.attempts {
             match self.once(kind, &Method::POST, path, Some(body)).await {
-                Outcome::Ok(v) => return Ok(Created { data: v, adopted: false }),
+                Outcome::Ok(v) => {
+                    return Ok(Created {
+                        data: v,
+                        adopted: false,
+                    });
+                }
                 Outcome::Fail(e) => return Err(e),
                 Outcome::Limited(ra) => {
                     last = "HTTP 429".into();
@@ -249,7 +278,10 @@ impl Client {
                     last = m;
                     self.wait_retry(attempt, None).await;
                     if let Some(found) = find().await? {
-                        return Ok(Created { data: serde_json::json!({"data": found}), adopted: true });
+                        return Ok(Created {
+                            data: serde_json::json!({"data": found}),
+                            adopted: true,
+                        });
                     }
                 }
             }
@@ -270,9 +302,18 @@ pub struct Created {
 /// The API's own message: `errors[0].detail ?? errors[0].title`.
 fn message(v: &Value) -> String {
     let e = v.pointer("/errors/0");
-    let text = |k: &str| e.and_then(|e| e.get(k)).and_then(Value::as_str).map(str::to_string);
-    let mut m = text("detail").or_else(|| text("title")).unwrap_or_else(|| "no message".into());
-    if let Some(p) = e.and_then(|e| e.pointer("/source/pointer")).and_then(Value::as_str) {
+    let text = |k: &str| {
+        e.and_then(|e| e.get(k))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    let mut m = text("detail")
+        .or_else(|| text("title"))
+        .unwrap_or_else(|| "no message".into());
+    if let Some(p) = e
+        .and_then(|e| e.pointer("/source/pointer"))
+        .and_then(Value::as_str)
+    {
         m = format!("{m} ({p})");
     }
     m

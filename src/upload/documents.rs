@@ -17,7 +17,9 @@ use crate::bundle::{AttachmentRecord, Document};
 
 /// The name and folder id a document gets (flat mode: the folder path in the name).
 fn placement(run: &Run, d: &Document) -> (String, Option<String>) {
-    let Some(folder) = &d.folder else { return (d.name.clone(), None) };
+    let Some(folder) = &d.folder else {
+        return (d.name.clone(), None);
+    };
     if !run.is_flat()
         && let Some(id) = run.id(folder)
     {
@@ -31,10 +33,17 @@ fn placement(run: &Run, d: &Document) -> (String, Option<String>) {
 pub async fn stubs(run: &Arc<Run>) -> Result<(), Stop> {
     let docs: Vec<Document> = run.bundle.records.documents.clone();
     each(run, docs, |run, d| async move {
-        let Some(org) = run.id(&d.org) else { return Ok(()) };
+        let Some(org) = run.id(&d.org) else {
+            return Ok(());
+        };
         let (name, folder) = placement(&run, &d);
         if d.folder.is_some() && folder.is_none() && !run.is_flat() {
-            run.finding("document-folder-missing", Some(&d.key), "its folder is not in IT Glue; placed at the root with the folder path in its name".into());
+            run.finding(
+                "document-folder-missing",
+                Some(&d.key),
+                "its folder is not in IT Glue; placed at the root with the folder path in its name"
+                    .into(),
+            );
         }
         let mut attrs = json!({"name": name});
         if let Some(f) = &folder {
@@ -43,7 +52,9 @@ pub async fn stubs(run: &Arc<Run>) -> Result<(), Stop> {
         let body = json!({"data": {"type": "documents", "attributes": attrs}});
         let path = format!("/organizations/{org}/relationships/documents");
         let what = Find::Document { org, folder, name };
-        run.ensure(&d.key, "documents", &path, &body, &what, "resource-url").await.map(|_| ())
+        run.ensure(&d.key, "documents", &path, &body, &what, "resource-url")
+            .await
+            .map(|_| ())
     })
     .await
 }
@@ -77,7 +88,9 @@ pub async fn images_and_attachments(run: &Arc<Run>) -> Result<(), Stop> {
             run.count_done(&key);
             return Ok(());
         }
-        let Some(doc_id) = run.id(&d.key) else { return Ok(()) };
+        let Some(doc_id) = run.id(&d.key) else {
+            return Ok(());
+        };
         let bytes = match run.bundle.blob(&blob) {
             Ok(b) => b,
             Err(e) => {
@@ -89,9 +102,16 @@ pub async fn images_and_attachments(run: &Arc<Run>) -> Result<(), Stop> {
             "target": {"type": "document", "id": doc_id.parse::<u64>().unwrap_or(0)},
             "image": {"content": b64(&bytes), "file-name": image_name(&run, &d, &blob)}}}});
         // No list route for document images: a lost answer can leave an orphan image.
-        run.ensure(&key, "document-images", "/document_images", &body, &Find::Nothing, "inline-resource-url")
-            .await
-            .map(|_| ())
+        run.ensure(
+            &key,
+            "document-images",
+            "/document_images",
+            &body,
+            &Find::Nothing,
+            "inline-resource-url",
+        )
+        .await
+        .map(|_| ())
     })
     .await?;
     let atts: Vec<AttachmentRecord> = run
@@ -121,8 +141,14 @@ pub async fn images_and_attachments(run: &Arc<Run>) -> Result<(), Stop> {
         let body = json!({"data": {"type": "attachments", "attributes": {
             "attachment": {"content": b64(&bytes), "file_name": a.file_name}}}});
         let path = format!("/{rtype}/{owner}/relationships/attachments");
-        let what = Find::Attachment { rtype, id: owner, name: a.file_name.clone() };
-        run.ensure(&a.key, "attachments", &path, &body, &what, "download-url").await.map(|_| ())
+        let what = Find::Attachment {
+            rtype,
+            id: owner,
+            name: a.file_name.clone(),
+        };
+        run.ensure(&a.key, "attachments", &path, &body, &what, "download-url")
+            .await
+            .map(|_| ())
     })
     .await
 }
@@ -138,7 +164,9 @@ fn resolve(run: &Run, doc: &str, kind: RefKind, value: &str) -> Option<String> {
 pub async fn sections_and_publish(run: &Arc<Run>) -> Result<(), Stop> {
     let docs: Vec<Document> = run.bundle.records.documents.clone();
     each(run, docs, |run, d| async move {
-        let Some(doc_id) = run.id(&d.key) else { return Ok(()) };
+        let Some(doc_id) = run.id(&d.key) else {
+            return Ok(());
+        };
         let pieces = run.plan.sections.get(&d.key).cloned().unwrap_or_default();
         let mut all_ok = true;
         for (i, piece) in pieces.iter().enumerate() {
@@ -149,13 +177,24 @@ pub async fn sections_and_publish(run: &Arc<Run>) -> Result<(), Stop> {
             }
             let (html, missing) = rewrite::rewrite(piece, &|k, v| resolve(&run, &d.key, k, v));
             for (k, v) in missing {
-                run.finding("reference-unresolved", Some(&d.key), format!("{k:?} {v}: not in IT Glue; the text is kept without its target"));
+                run.finding(
+                    "reference-unresolved",
+                    Some(&d.key),
+                    format!("{k:?} {v}: not in IT Glue; the text is kept without its target"),
+                );
             }
             let body = json!({"data": {"type": "document-sections", "attributes": {
                 "resource_type": "Document::Text", "content": html}}});
             let path = format!("/documents/{doc_id}/relationships/sections");
-            let what = Find::Section { doc: doc_id.clone(), sort: i };
-            if run.ensure(&key, "sections", &path, &body, &what, "").await?.is_none() {
+            let what = Find::Section {
+                doc: doc_id.clone(),
+                sort: i,
+            };
+            if run
+                .ensure(&key, "sections", &path, &body, &what, "")
+                .await?
+                .is_none()
+            {
                 all_ok = false;
                 break;
             }
@@ -169,7 +208,16 @@ pub async fn sections_and_publish(run: &Arc<Run>) -> Result<(), Stop> {
             run.count_done(&key);
             return Ok(());
         }
-        match run.client.call("publish", Method::PATCH, &format!("/documents/{doc_id}/publish"), None).await {
+        match run
+            .client
+            .call(
+                "publish",
+                Method::PATCH,
+                &format!("/documents/{doc_id}/publish"),
+                None,
+            )
+            .await
+        {
             Ok(_) => {
                 run.count(&key, false);
                 run.ledger.finish(&key, Some(doc_id), None, Value::Null)?;

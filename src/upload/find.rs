@@ -14,18 +14,55 @@ use super::client::{ApiError, Client};
 pub enum Find {
     /// Nothing can be looked up (document images: there is no list route).
     Nothing,
-    Org { name: String },
-    Folder { org: String, parent: Option<String>, name: String },
-    Document { org: String, folder: Option<String>, name: String },
-    Attachment { rtype: &'static str, id: String, name: String },
-    Section { doc: String, sort: usize },
-    FaType { name: String },
-    Fa { org: String, type_id: String, name: String },
-    Configuration { org: String, name: String },
-    Contact { org: String, first: String, last: String },
-    Password { org: String, name: String, resource: Option<String> },
+    Org {
+        name: String,
+    },
+    Folder {
+        org: String,
+        parent: Option<String>,
+        name: String,
+    },
+    Document {
+        org: String,
+        folder: Option<String>,
+        name: String,
+    },
+    Attachment {
+        rtype: &'static str,
+        id: String,
+        name: String,
+    },
+    Section {
+        doc: String,
+        sort: usize,
+    },
+    FaType {
+        name: String,
+    },
+    Fa {
+        org: String,
+        type_id: String,
+        name: String,
+    },
+    Configuration {
+        org: String,
+        name: String,
+    },
+    Contact {
+        org: String,
+        first: String,
+        last: String,
+    },
+    Password {
+        org: String,
+        name: String,
+        resource: Option<String>,
+    },
     /// A global named object: `configuration_types`, `password_categories`.
-    Named { collection: &'static str, name: String },
+    Named {
+        collection: &'static str,
+        name: String,
+    },
 }
 
 /// A filter value: commas escaped (KB-FILTER), then percent-encoded.
@@ -56,7 +93,10 @@ pub async fn list_all(client: &Client, kind: &str, path: &str) -> Result<Vec<Val
     let mut out = Vec::new();
     for page in 1..=10_000u32 {
         let v = client
-            .get(kind, &format!("{path}{sep}page%5Bsize%5D=100&page%5Bnumber%5D={page}"))
+            .get(
+                kind,
+                &format!("{path}{sep}page%5Bsize%5D=100&page%5Bnumber%5D={page}"),
+            )
             .await?;
         if let Some(items) = v.get("data").and_then(Value::as_array) {
             out.extend(items.iter().cloned());
@@ -74,13 +114,18 @@ pub async fn find(client: &Client, kind: &str, f: &Find) -> Result<Option<Value>
         Find::Nothing => return Ok(None),
         Find::Org { name } => {
             let n = name.clone();
-            (format!("/organizations?filter%5Bname%5D={}", fv(name)), Box::new(move |o| attr_str(o, "name") == n))
+            (
+                format!("/organizations?filter%5Bname%5D={}", fv(name)),
+                Box::new(move |o| attr_str(o, "name") == n),
+            )
         }
         Find::Folder { org, parent, name } => {
             let n = name.clone();
             let p = parent.clone().unwrap_or_else(|| "0".into());
             (
-                format!("/organizations/{org}/relationships/document_folders?filter%5Bparent_id%5D={p}"),
+                format!(
+                    "/organizations/{org}/relationships/document_folders?filter%5Bparent_id%5D={p}"
+                ),
                 Box::new(move |o| attr_str(o, "name") == n),
             )
         }
@@ -93,7 +138,9 @@ pub async fn find(client: &Client, kind: &str, f: &Find) -> Result<Option<Value>
             let want = folder.clone();
             (
                 format!("/organizations/{org}/relationships/documents{q}"),
-                Box::new(move |o| attr_str(o, "name") == n && id_text(attr(o, "document-folder-id")) == want),
+                Box::new(move |o| {
+                    attr_str(o, "name") == n && id_text(attr(o, "document-folder-id")) == want
+                }),
             )
         }
         Find::Attachment { rtype, id, name } => {
@@ -112,39 +159,64 @@ pub async fn find(client: &Client, kind: &str, f: &Find) -> Result<Option<Value>
         }
         Find::FaType { name } => {
             let n = name.clone();
-            (format!("/flexible_asset_types?filter%5Bname%5D={}", fv(name)), Box::new(move |o| attr_str(o, "name") == n))
+            (
+                format!("/flexible_asset_types?filter%5Bname%5D={}", fv(name)),
+                Box::new(move |o| attr_str(o, "name") == n),
+            )
         }
         Find::Fa { org, type_id, name } => {
             let n = name.clone();
             (
-                format!("/flexible_assets?filter%5Bflexible_asset_type_id%5D={type_id}&filter%5Borganization_id%5D={org}&filter%5Bname%5D={}", fv(name)),
+                format!(
+                    "/flexible_assets?filter%5Bflexible_asset_type_id%5D={type_id}&filter%5Borganization_id%5D={org}&filter%5Bname%5D={}",
+                    fv(name)
+                ),
                 Box::new(move |o| attr_str(o, "name") == n),
             )
         }
         Find::Configuration { org, name } => {
             let n = name.clone();
             (
-                format!("/organizations/{org}/relationships/configurations?filter%5Bname%5D={}", fv(name)),
+                format!(
+                    "/organizations/{org}/relationships/configurations?filter%5Bname%5D={}",
+                    fv(name)
+                ),
                 Box::new(move |o| attr_str(o, "name") == n),
             )
         }
         Find::Contact { org, first, last } => {
             let (fi, la) = (first.clone(), last.clone());
             (
-                format!("/organizations/{org}/relationships/contacts?filter%5Bfirst_name%5D={}&filter%5Blast_name%5D={}", fv(first), fv(last)),
-                Box::new(move |o| attr_str(o, "first-name") == fi && attr_str(o, "last-name") == la),
+                format!(
+                    "/organizations/{org}/relationships/contacts?filter%5Bfirst_name%5D={}&filter%5Blast_name%5D={}",
+                    fv(first),
+                    fv(last)
+                ),
+                Box::new(move |o| {
+                    attr_str(o, "first-name") == fi && attr_str(o, "last-name") == la
+                }),
             )
         }
-        Find::Password { org, name, resource } => {
+        Find::Password {
+            org,
+            name,
+            resource,
+        } => {
             let (n, r) = (name.clone(), resource.clone());
             (
-                format!("/organizations/{org}/relationships/passwords?filter%5Bname%5D={}", fv(name)),
+                format!(
+                    "/organizations/{org}/relationships/passwords?filter%5Bname%5D={}",
+                    fv(name)
+                ),
                 Box::new(move |o| attr_str(o, "name") == n && id_text(attr(o, "resource-id")) == r),
             )
         }
         Find::Named { collection, name } => {
             let n = name.clone();
-            (format!("/{collection}?filter%5Bname%5D={}", fv(name)), Box::new(move |o| attr_str(o, "name") == n))
+            (
+                format!("/{collection}?filter%5Bname%5D={}", fv(name)),
+                Box::new(move |o| attr_str(o, "name") == n),
+            )
         }
     };
     let items = list_all(client, kind, &path).await?;

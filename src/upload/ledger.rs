@@ -45,7 +45,9 @@ pub enum LedgerError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{path}: this ledger belongs to {what}; use another --ledger file (or delete this one to upload again from scratch)")]
+    #[error(
+        "{path}: this ledger belongs to {what}; use another --ledger file (or delete this one to upload again from scratch)"
+    )]
     Mismatch { path: PathBuf, what: String },
     #[error("{path}: not an upload ledger: {reason}")]
     Invalid { path: PathBuf, reason: String },
@@ -102,14 +104,20 @@ impl Ledger {
             }
             Some(text) => {
                 let mut lines = text.split('\n');
-                let head: Header = serde_json::from_str(lines.next().unwrap_or("")).map_err(|e| LedgerError::Invalid {
-                    path: path.to_path_buf(),
-                    reason: e.to_string(),
-                })?;
+                let head: Header =
+                    serde_json::from_str(lines.next().unwrap_or("")).map_err(|e| {
+                        LedgerError::Invalid {
+                            path: path.to_path_buf(),
+                            reason: e.to_string(),
+                        }
+                    })?;
                 if head.manifest != want.manifest {
                     return Err(LedgerError::Mismatch {
                         path: path.to_path_buf(),
-                        what: format!("another bundle (manifest {})", &head.manifest[..head.manifest.len().min(12)]),
+                        what: format!(
+                            "another bundle (manifest {})",
+                            &head.manifest[..head.manifest.len().min(12)]
+                        ),
                     });
                 }
                 if head.url != want.url {
@@ -166,7 +174,10 @@ impl Ledger {
                     source,
                 })?;
         }
-        self.entries.lock().expect("ledger").insert(e.key.clone(), e);
+        self.entries
+            .lock()
+            .expect("ledger")
+            .insert(e.key.clone(), e);
         Ok(())
     }
 
@@ -183,7 +194,13 @@ impl Ledger {
         })
     }
 
-    pub fn finish(&self, key: &str, id: Option<String>, url: Option<String>, extra: Value) -> Result<(), LedgerError> {
+    pub fn finish(
+        &self,
+        key: &str,
+        id: Option<String>,
+        url: Option<String>,
+        extra: Value,
+    ) -> Result<(), LedgerError> {
         self.put(Entry {
             key: key.into(),
             state: "done".into(),
@@ -219,22 +236,35 @@ mod tests {
         {
             let l = Ledger::open(&p, "abc", "http://x").unwrap();
             l.pending("org/A").unwrap();
-            l.finish("org/A", Some("5".into()), None, Value::Null).unwrap();
+            l.finish("org/A", Some("5".into()), None, Value::Null)
+                .unwrap();
             l.pending("doc/A/1").unwrap();
         }
-        std::fs::OpenOptions::new().append(true).open(&p).unwrap().write_all(b"{\"k\":\"doc/A/1\",\"s\":\"do").unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&p)
+            .unwrap()
+            .write_all(b"{\"k\":\"doc/A/1\",\"s\":\"do")
+            .unwrap();
         let l = Ledger::open(&p, "abc", "http://x/").unwrap();
         assert_eq!(l.done("org/A").unwrap().id.as_deref(), Some("5"));
         assert!(l.is_pending("doc/A/1"));
-        l.finish("doc/A/1", Some("9".into()), None, Value::Null).unwrap();
+        l.finish("doc/A/1", Some("9".into()), None, Value::Null)
+            .unwrap();
         drop(l);
         let l = Ledger::open(&p, "abc", "http://x").unwrap();
         assert_eq!(l.done("doc/A/1").unwrap().id.as_deref(), Some("9"));
-        assert!(matches!(Ledger::open(&p, "other", "http://x"), Err(LedgerError::Mismatch { .. })));
+        assert!(matches!(
+            Ledger::open(&p, "other", "http://x"),
+            Err(LedgerError::Mismatch { .. })
+        ));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(
+                std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
         }
     }
 }

@@ -118,8 +118,15 @@ pub fn upload_loaded(opts: &UploadOptions, bundle: Loaded) -> Result<Report, Upl
     let ledger = Ledger::open(&opts.ledger_path(), &bundle.manifest_hash, &opts.url)?;
     let done = |k: &str| ledger.done(k).is_some();
     let plan = plan::build(&bundle, &opts.limits, &done)?;
-    let client = client::Client::new(&opts.url, opts.key.clone(), opts.rate, opts.concurrency, opts.retry, opts.abort_after)
-        .map_err(UploadError::Client)?;
+    let client = client::Client::new(
+        &opts.url,
+        opts.key.clone(),
+        opts.rate,
+        opts.concurrency,
+        opts.retry,
+        opts.abort_after,
+    )
+    .map_err(UploadError::Client)?;
     let run = Arc::new(Run {
         client,
         ledger,
@@ -130,7 +137,14 @@ pub fn upload_loaded(opts: &UploadOptions, bundle: Loaded) -> Result<Report, Upl
         flat: AtomicBool::new(false),
     });
     for o in &run.plan.oversized {
-        run.finding("file-too-large", Some(&o.key), format!("{} bytes is over the {} byte cap; not uploaded", o.size, opts.limits.max_file_bytes));
+        run.finding(
+            "file-too-large",
+            Some(&o.key),
+            format!(
+                "{} bytes is over the {} byte cap; not uploaded",
+                o.size, opts.limits.max_file_bytes
+            ),
+        );
     }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -145,7 +159,9 @@ pub fn upload_loaded(opts: &UploadOptions, bundle: Loaded) -> Result<Report, Upl
     report.requests_by_kind = run.client.by_kind.lock().expect("counts").clone();
     report.seconds = started.elapsed().as_secs_f64();
     report.failures.sort_by(|a, b| a.key.cmp(&b.key));
-    report.findings.sort_by(|a, b| (&a.code, &a.key).cmp(&(&b.code, &b.key)));
+    report
+        .findings
+        .sort_by(|a, b| (&a.code, &a.key).cmp(&(&b.code, &b.key)));
     result?;
     Ok(report)
 }

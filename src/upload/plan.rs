@@ -83,7 +83,9 @@ impl Plan {
     }
 
     pub fn too_big(&self, blob: &str, limits: &Limits) -> bool {
-        self.blob_sizes.get(blob).is_some_and(|s| *s > limits.max_file_bytes)
+        self.blob_sizes
+            .get(blob)
+            .is_some_and(|s| *s > limits.max_file_bytes)
     }
 }
 
@@ -104,7 +106,11 @@ fn depth(f: &Folder, by_key: &HashMap<&str, &Folder>) -> usize {
 }
 
 /// Builds the plan. `done` says whether a step key is already done (rerun).
-pub fn build(b: &Loaded, limits: &Limits, done: &dyn Fn(&str) -> bool) -> Result<Plan, crate::Error> {
+pub fn build(
+    b: &Loaded,
+    limits: &Limits,
+    done: &dyn Fn(&str) -> bool,
+) -> Result<Plan, crate::Error> {
     let r = &b.records;
     let mut p = Plan::default();
     for a in &r.attachments {
@@ -127,14 +133,20 @@ pub fn build(b: &Loaded, limits: &Limits, done: &dyn Fn(&str) -> bool) -> Result
     let by_key: HashMap<&str, &Folder> = r.folders.iter().map(|f| (f.key.as_str(), f)).collect();
     let mut levels: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     for f in &r.folders {
-        levels.entry(depth(f, &by_key)).or_default().push(f.key.clone());
+        levels
+            .entry(depth(f, &by_key))
+            .or_default()
+            .push(f.key.clone());
         if !done(&f.key) {
             p.add("document-folders", 1);
         }
     }
     p.folder_levels = levels.into_values().collect();
     for c in &r.configurations {
-        let t = c.configuration_type.clone().unwrap_or_else(|| DEFAULT_CONFIGURATION_TYPE.into());
+        let t = c
+            .configuration_type
+            .clone()
+            .unwrap_or_else(|| DEFAULT_CONFIGURATION_TYPE.into());
         p.configuration_types.insert(t);
         if !done(&c.key) {
             p.add("configurations", 1);
@@ -191,7 +203,13 @@ pub fn build(b: &Loaded, limits: &Limits, done: &dyn Fn(&str) -> bool) -> Result
     Ok(p)
 }
 
-fn plan_document(b: &Loaded, d: &Document, limits: &Limits, done: &dyn Fn(&str) -> bool, p: &mut Plan) -> Result<(), crate::Error> {
+fn plan_document(
+    b: &Loaded,
+    d: &Document,
+    limits: &Limits,
+    done: &dyn Fn(&str) -> bool,
+    p: &mut Plan,
+) -> Result<(), crate::Error> {
     if !done(&d.key) {
         p.add("documents", 1);
     }

@@ -11,7 +11,10 @@ use super::client::ApiError;
 use super::find::{Find, find, id_text};
 use super::plan::{DEFAULT_CONFIGURATION_TYPE, related_key};
 use super::run::{Run, Stop, each};
-use crate::bundle::{Configuration, Contact, FlexibleAsset, FlexibleAssetType, Folder, Organization, Password, RelatedItem};
+use crate::bundle::{
+    Configuration, Contact, FlexibleAsset, FlexibleAssetType, Folder, Organization, Password,
+    RelatedItem,
+};
 
 fn data(kind: &str, attributes: Value) -> Value {
     json!({"data": {"type": kind, "attributes": attributes}})
@@ -21,7 +24,9 @@ pub async fn organizations(run: &Arc<Run>) -> Result<(), Stop> {
     let orgs: Vec<Organization> = run.bundle.records.organizations.clone();
     each(run, orgs, |run, o| async move {
         if run.ledger.done(&o.key).is_none() && o.match_ == "existing" {
-            let what = Find::Org { name: o.name.clone() };
+            let what = Find::Org {
+                name: o.name.clone(),
+            };
             match find(&run.client, "organization-lookups", &what).await {
                 Ok(Some(found)) => {
                     run.finish(&o.key, &found, "resource-url", Value::Null)?;
@@ -32,9 +37,18 @@ pub async fn organizations(run: &Arc<Run>) -> Result<(), Stop> {
             }
         }
         let body = data("organizations", json!({"name": o.name}));
-        run.ensure(&o.key, "organizations", "/organizations", &body, &Find::Org { name: o.name.clone() }, "resource-url")
-            .await
-            .map(|_| ())
+        run.ensure(
+            &o.key,
+            "organizations",
+            "/organizations",
+            &body,
+            &Find::Org {
+                name: o.name.clone(),
+            },
+            "resource-url",
+        )
+        .await
+        .map(|_| ())
     })
     .await
 }
@@ -62,7 +76,11 @@ pub async fn flexible_asset_types(run: &Arc<Run>) -> Result<(), Stop> {
                     match run.id(tt) {
                         Some(id) => format!("FlexibleAssetType: {id}"),
                         None => {
-                            run.finding("tag-type-unresolved", Some(&t.key), format!("field {:?}: type {tt} is not in IT Glue", f.name));
+                            run.finding(
+                                "tag-type-unresolved",
+                                Some(&t.key),
+                                format!("field {:?}: type {tt} is not in IT Glue", f.name),
+                            );
                             continue;
                         }
                     }
@@ -79,13 +97,33 @@ pub async fn flexible_asset_types(run: &Arc<Run>) -> Result<(), Stop> {
         let body = json!({"data": {"type": "flexible_asset_types",
             "attributes": {"name": t.name, "description": t.description, "show-in-menu": true},
             "relationships": {"flexible-asset-fields": {"data": fields}}}});
-        let what = Find::FaType { name: t.name.clone() };
-        let Some(obj) = run.create_or_adopt(&t.key, "flexible-asset-types", "/flexible_asset_types", &body, &what).await? else {
+        let what = Find::FaType {
+            name: t.name.clone(),
+        };
+        let Some(obj) = run
+            .create_or_adopt(
+                &t.key,
+                "flexible-asset-types",
+                "/flexible_asset_types",
+                &body,
+                &what,
+            )
+            .await?
+        else {
             continue;
         };
-        let Some(id) = id_text(obj.get("id")) else { continue };
+        let Some(id) = id_text(obj.get("id")) else {
+            continue;
+        };
         // Trait keys are the server's name-keys: read them back.
-        let shown = match run.client.get("flexible-asset-fields", &format!("/flexible_asset_types/{id}?include=flexible_asset_fields")).await {
+        let shown = match run
+            .client
+            .get(
+                "flexible-asset-fields",
+                &format!("/flexible_asset_types/{id}?include=flexible_asset_fields"),
+            )
+            .await
+        {
             Ok(v) => v,
             Err(e) => {
                 run.item_error(&t.key, e)?;
@@ -93,7 +131,12 @@ pub async fn flexible_asset_types(run: &Arc<Run>) -> Result<(), Stop> {
             }
         };
         let mut keys = Map::new();
-        for f in shown.get("included").and_then(Value::as_array).into_iter().flatten() {
+        for f in shown
+            .get("included")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let a = &f["attributes"];
             if let (Some(n), Some(k)) = (a["name"].as_str(), a["name-key"].as_str()) {
                 keys.insert(n.to_string(), json!(k));
@@ -123,7 +166,11 @@ pub fn folder_path(run: &Run, key: &str) -> Vec<String> {
 }
 
 pub async fn folders(run: &Arc<Run>) -> Result<(), Stop> {
-    if run.ledger.done("mode/folders").is_some_and(|e| e.extra == json!("flat")) {
+    if run
+        .ledger
+        .done("mode/folders")
+        .is_some_and(|e| e.extra == json!("flat"))
+    {
         run.flat.store(true, Ordering::SeqCst);
     }
     for level in run.plan.folder_levels.clone() {
@@ -132,7 +179,14 @@ pub async fn folders(run: &Arc<Run>) -> Result<(), Stop> {
         }
         let items: Vec<Folder> = level
             .iter()
-            .filter_map(|k| run.bundle.records.folders.iter().find(|f| &f.key == k).cloned())
+            .filter_map(|k| {
+                run.bundle
+                    .records
+                    .folders
+                    .iter()
+                    .find(|f| &f.key == k)
+                    .cloned()
+            })
             .collect();
         each(run, items, |run, f| async move {
             if run.is_flat() {
@@ -200,14 +254,24 @@ pub async fn folders(run: &Arc<Run>) -> Result<(), Stop> {
 }
 
 /// Configuration types and password categories: found by exact name, else created.
-async fn named(run: &Arc<Run>, names: Vec<String>, prefix: &'static str, collection: &'static str, kind: &'static str, lookup_kind: &'static str) -> Result<(), Stop> {
+async fn named(
+    run: &Arc<Run>,
+    names: Vec<String>,
+    prefix: &'static str,
+    collection: &'static str,
+    kind: &'static str,
+    lookup_kind: &'static str,
+) -> Result<(), Stop> {
     each(run, names, move |run, name| async move {
         let key = format!("{prefix}/{name}");
         if run.ledger.done(&key).is_some() {
             run.count_done(&key);
             return Ok(());
         }
-        let what = Find::Named { collection, name: name.clone() };
+        let what = Find::Named {
+            collection,
+            name: name.clone(),
+        };
         match find(&run.client, lookup_kind, &what).await {
             Ok(Some(found)) => {
                 run.finish(&key, &found, "resource-url", Value::Null)?;
@@ -217,44 +281,115 @@ async fn named(run: &Arc<Run>, names: Vec<String>, prefix: &'static str, collect
             Err(e) => return run.item_error(&key, e),
         }
         let body = data(collection, json!({"name": name}));
-        run.ensure(&key, kind, &format!("/{collection}"), &body, &what, "resource-url").await.map(|_| ())
+        run.ensure(
+            &key,
+            kind,
+            &format!("/{collection}"),
+            &body,
+            &what,
+            "resource-url",
+        )
+        .await
+        .map(|_| ())
     })
     .await
 }
 
 pub async fn configurations_and_contacts(run: &Arc<Run>) -> Result<(), Stop> {
     let types: Vec<String> = run.plan.configuration_types.iter().cloned().collect();
-    named(run, types, "cfgtype", "configuration_types", "configuration-types", "configuration-type-lookups").await?;
+    named(
+        run,
+        types,
+        "cfgtype",
+        "configuration_types",
+        "configuration-types",
+        "configuration-type-lookups",
+    )
+    .await?;
     let cats: Vec<String> = run.plan.password_categories.iter().cloned().collect();
-    named(run, cats, "pwcat", "password_categories", "password-categories", "password-category-lookups").await?;
+    named(
+        run,
+        cats,
+        "pwcat",
+        "password_categories",
+        "password-categories",
+        "password-category-lookups",
+    )
+    .await?;
     let configs: Vec<Configuration> = run.bundle.records.configurations.clone();
     each(run, configs, |run, c| async move {
-        let Some(org) = run.id(&c.org) else { return Ok(()) };
-        let t = c.configuration_type.clone().unwrap_or_else(|| DEFAULT_CONFIGURATION_TYPE.into());
-        let Some(tid) = run.id(&format!("cfgtype/{t}")) else {
-            run.fail(&c.key, format!("configuration type {t:?} is not in IT Glue"));
+        let Some(org) = run.id(&c.org) else {
             return Ok(());
         };
-        let body = data("configurations", json!({"name": c.name, "configuration-type-id": tid.parse::<u64>().unwrap_or(0),
+        let t = c
+            .configuration_type
+            .clone()
+            .unwrap_or_else(|| DEFAULT_CONFIGURATION_TYPE.into());
+        let Some(tid) = run.id(&format!("cfgtype/{t}")) else {
+            run.fail(
+                &c.key,
+                format!("configuration type {t:?} is not in IT Glue"),
+            );
+            return Ok(());
+        };
+        let body = data(
+            "configurations",
+            json!({"name": c.name, "configuration-type-id": tid.parse::<u64>().unwrap_or(0),
             "hostname": c.hostname, "primary-ip": c.primary_ip, "serial-number": c.serial_number,
-            "operating-system-notes": c.operating_system, "notes": c.notes}));
+            "operating-system-notes": c.operating_system, "notes": c.notes}),
+        );
         let path = format!("/organizations/{org}/relationships/configurations");
-        let what = Find::Configuration { org, name: c.name.clone() };
-        run.ensure(&c.key, "configurations", &path, &body, &what, "resource-url").await.map(|_| ())
+        let what = Find::Configuration {
+            org,
+            name: c.name.clone(),
+        };
+        run.ensure(
+            &c.key,
+            "configurations",
+            &path,
+            &body,
+            &what,
+            "resource-url",
+        )
+        .await
+        .map(|_| ())
     })
     .await?;
     let contacts: Vec<Contact> = run.bundle.records.contacts.clone();
     each(run, contacts, |run, c| async move {
-        let Some(org) = run.id(&c.org) else { return Ok(()) };
-        let emails: Vec<Value> = c.emails.iter().map(|e| json!({"value": e.value, "primary": e.primary,
-            "label-name": e.label.clone().unwrap_or_else(|| "Work".into())})).collect();
-        let phones: Vec<Value> = c.phones.iter().map(|p| json!({"value": p.value, "extension": p.extension, "primary": p.primary,
-            "label-name": p.label.clone().unwrap_or_else(|| "Work".into())})).collect();
-        let body = data("contacts", json!({"first-name": c.first_name, "last-name": c.last_name, "title": c.title,
-            "notes": c.notes, "contact-emails": emails, "contact-phones": phones}));
+        let Some(org) = run.id(&c.org) else {
+            return Ok(());
+        };
+        let emails: Vec<Value> = c
+            .emails
+            .iter()
+            .map(|e| {
+                json!({"value": e.value, "primary": e.primary,
+            "label-name": e.label.clone().unwrap_or_else(|| "Work".into())})
+            })
+            .collect();
+        let phones: Vec<Value> = c
+            .phones
+            .iter()
+            .map(|p| {
+                json!({"value": p.value, "extension": p.extension, "primary": p.primary,
+            "label-name": p.label.clone().unwrap_or_else(|| "Work".into())})
+            })
+            .collect();
+        let body = data(
+            "contacts",
+            json!({"first-name": c.first_name, "last-name": c.last_name, "title": c.title,
+            "notes": c.notes, "contact-emails": emails, "contact-phones": phones}),
+        );
         let path = format!("/organizations/{org}/relationships/contacts");
-        let what = Find::Contact { org, first: c.first_name.clone().unwrap_or_default(), last: c.last_name.clone().unwrap_or_default() };
-        run.ensure(&c.key, "contacts", &path, &body, &what, "resource-url").await.map(|_| ())
+        let what = Find::Contact {
+            org,
+            first: c.first_name.clone().unwrap_or_default(),
+            last: c.last_name.clone().unwrap_or_default(),
+        };
+        run.ensure(&c.key, "contacts", &path, &body, &what, "resource-url")
+            .await
+            .map(|_| ())
     })
     .await
 }
@@ -317,7 +452,10 @@ pub async fn flexible_assets(run: &Arc<Run>) -> Result<(), Stop> {
     let fas: Vec<FlexibleAsset> = run.bundle.records.flexible_assets.clone();
     each(run, fas, |run, fa| async move {
         let (Some(org), Some(t)) = (run.id(&fa.org), run.ledger.done(&fa.type_)) else {
-            run.fail(&fa.key, format!("its organization or type ({}) is not in IT Glue", fa.type_));
+            run.fail(
+                &fa.key,
+                format!("its organization or type ({}) is not in IT Glue", fa.type_),
+            );
             return Ok(());
         };
         let keys = t.extra.get("name_keys").cloned().unwrap_or(Value::Null);
@@ -328,29 +466,66 @@ pub async fn flexible_assets(run: &Arc<Run>) -> Result<(), Stop> {
                 Some(k) => {
                     traits.insert(k, v.clone());
                 }
-                None => run.finding("trait-unknown", Some(&fa.key), format!("no field {name:?} in its type")),
+                None => run.finding(
+                    "trait-unknown",
+                    Some(&fa.key),
+                    format!("no field {name:?} in its type"),
+                ),
             }
         }
         for (name, targets) in &fa.tags {
-            let ids: Vec<u64> = targets.iter().filter_map(|k| run.id(k)).filter_map(|i| i.parse().ok()).collect();
+            let ids: Vec<u64> = targets
+                .iter()
+                .filter_map(|k| run.id(k))
+                .filter_map(|i| i.parse().ok())
+                .collect();
             if ids.len() < targets.len() {
-                run.finding("tag-unresolved", Some(&fa.key), format!("field {name:?}: {} of {} targets are not in IT Glue", targets.len() - ids.len(), targets.len()));
+                run.finding(
+                    "tag-unresolved",
+                    Some(&fa.key),
+                    format!(
+                        "field {name:?}: {} of {} targets are not in IT Glue",
+                        targets.len() - ids.len(),
+                        targets.len()
+                    ),
+                );
             }
             if let Some(k) = key_of(name) {
                 traits.insert(k, json!(ids));
             }
         }
-        let tdef = run.bundle.records.flexible_asset_types.iter().find(|x| x.key == fa.type_);
+        let tdef = run
+            .bundle
+            .records
+            .flexible_asset_types
+            .iter()
+            .find(|x| x.key == fa.type_);
         let name = tdef
             .and_then(|td| td.fields.get(super::records::title_field(td)))
             .and_then(|f| fa.traits.get(&f.name))
             .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
             .unwrap_or_default();
         let tid = t.id.clone().unwrap_or_default();
-        let body = data("flexible-assets", json!({"organization-id": org.parse::<u64>().unwrap_or(0),
-            "flexible-asset-type-id": tid.parse::<u64>().unwrap_or(0), "traits": traits}));
-        let what = Find::Fa { org, type_id: tid, name };
-        run.ensure(&fa.key, "flexible-assets", "/flexible_assets", &body, &what, "resource-url").await.map(|_| ())
+        let body = data(
+            "flexible-assets",
+            json!({"organization-id": org.parse::<u64>().unwrap_or(0),
+            "flexible-asset-type-id": tid.parse::<u64>().unwrap_or(0), "traits": traits}),
+        );
+        let what = Find::Fa {
+            org,
+            type_id: tid,
+            name,
+        };
+        run.ensure(
+            &fa.key,
+            "flexible-assets",
+            "/flexible_assets",
+            &body,
+            &what,
+            "resource-url",
+        )
+        .await
+        .map(|_| ())
     })
     .await
 }
@@ -363,21 +538,39 @@ pub async fn related_items(run: &Arc<Run>) -> Result<(), Stop> {
             run.count_done(&key);
             return Ok(());
         }
-        let (Some(from), Some(to), Some((rtype, _)), Some((_, dtype))) = (run.id(&ri.from), run.id(&ri.to), types_of(&ri.from), types_of(&ri.to)) else {
-            run.fail(&key, "one side is not in IT Glue (or cannot hold related items)".into());
+        let (Some(from), Some(to), Some((rtype, _)), Some((_, dtype))) = (
+            run.id(&ri.from),
+            run.id(&ri.to),
+            types_of(&ri.from),
+            types_of(&ri.to),
+        ) else {
+            run.fail(
+                &key,
+                "one side is not in IT Glue (or cannot hold related items)".into(),
+            );
             return Ok(());
         };
-        let body = data("related_items", json!({"destination_id": to, "destination_type": dtype, "notes": ri.notes}));
+        let body = data(
+            "related_items",
+            json!({"destination_id": to, "destination_type": dtype, "notes": ri.notes}),
+        );
         let path = format!("/{rtype}/{from}/relationships/related_items");
         run.ledger.pending(&key)?;
-        match run.client.create("related-items", &path, &body, || async { Ok(None) }).await {
+        match run
+            .client
+            .create("related-items", &path, &body, || async { Ok(None) })
+            .await
+        {
             Ok(c) => {
                 let obj = c.data.get("data").cloned().unwrap_or(Value::Null);
                 run.finish(&key, &obj, "resource-url", Value::Null)?;
                 Ok(())
             }
             // Already related: an earlier attempt did it and its answer was lost.
-            Err(ApiError::Rejected { status: 422, message }) if message.contains("already") => {
+            Err(ApiError::Rejected {
+                status: 422,
+                message,
+            }) if message.contains("already") => {
                 run.finish(&key, &Value::Null, "", Value::Null)?;
                 Ok(())
             }

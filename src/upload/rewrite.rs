@@ -23,10 +23,17 @@ pub enum RefKind {
 /// The inner HTML of `<body>` (the whole text when there is no body element).
 pub fn body_inner(html: &str) -> &str {
     let lower = html.to_ascii_lowercase();
-    let Some(open) = lower.find("<body") else { return html };
-    let Some(gt) = lower[open..].find('>') else { return html };
+    let Some(open) = lower.find("<body") else {
+        return html;
+    };
+    let Some(gt) = lower[open..].find('>') else {
+        return html;
+    };
     let start = open + gt + 1;
-    let end = lower.rfind("</body>").filter(|e| *e >= start).unwrap_or(html.len());
+    let end = lower
+        .rfind("</body>")
+        .filter(|e| *e >= start)
+        .unwrap_or(html.len());
     html[start..end].trim_matches('\n')
 }
 
@@ -46,8 +53,13 @@ pub fn split(inner: &str, max: usize) -> Vec<String> {
     let root = frag.root_element();
     for child in root.children() {
         let html = match child.value() {
-            scraper::Node::Element(_) => scraper::ElementRef::wrap(child).map(|e| e.html()).unwrap_or_default(),
-            scraper::Node::Text(t) => t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;"),
+            scraper::Node::Element(_) => scraper::ElementRef::wrap(child)
+                .map(|e| e.html())
+                .unwrap_or_default(),
+            scraper::Node::Text(t) => t
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;"),
             _ => continue,
         };
         if !cur.is_empty() && cur.len() + html.len() > max {
@@ -65,7 +77,10 @@ pub fn split(inner: &str, max: usize) -> Vec<String> {
 /// when the target is not in IT Glue (then the link keeps its text and loses its
 /// target; an image is replaced by its alt text). Returns the HTML and the
 /// references that did not resolve.
-pub fn rewrite(html: &str, resolve: &dyn Fn(RefKind, &str) -> Option<String>) -> (String, Vec<(RefKind, String)>) {
+pub fn rewrite(
+    html: &str,
+    resolve: &dyn Fn(RefKind, &str) -> Option<String>,
+) -> (String, Vec<(RefKind, String)>) {
     let missing = RefCell::new(Vec::new());
     let miss = |k: RefKind, v: &str| missing.borrow_mut().push((k, v.to_string()));
     let out = rewrite_str(
@@ -132,13 +147,22 @@ mod tests {
 <a href=\"https://x.itglue.com/attachments/4\">file</a> <a href=\"https://x.itglue.com/5/passwords/3\">Password: x</a>\n\
 gonelost</p>"
         );
-        assert_eq!(missing, vec![(RefKind::Doc, "doc/A/9".to_string()), (RefKind::Blob, "ee".to_string())]);
+        assert_eq!(
+            missing,
+            vec![
+                (RefKind::Doc, "doc/A/9".to_string()),
+                (RefKind::Blob, "ee".to_string())
+            ]
+        );
     }
 
     #[test]
     fn splits_only_large_bodies() {
         assert_eq!(split("<p>a</p><p>b</p>", 100), vec!["<p>a</p><p>b</p>"]);
-        assert_eq!(split("<p>aaa</p><p>bbb</p><p>c</p>", 12), vec!["<p>aaa</p>", "<p>bbb</p><p>c</p>"]);
+        assert_eq!(
+            split("<p>aaa</p><p>bbb</p><p>c</p>", 12),
+            vec!["<p>aaa</p>", "<p>bbb</p><p>c</p>"]
+        );
         assert!(split("  \n", 10).is_empty());
     }
 }

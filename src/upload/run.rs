@@ -92,17 +92,28 @@ impl Run {
     }
 
     pub fn finding(&self, code: &str, key: Option<&str>, message: String) {
-        self.report.lock().expect("report").findings.push(UploadFinding {
-            code: code.into(),
-            key: key.map(str::to_string),
-            message,
-        });
+        self.report
+            .lock()
+            .expect("report")
+            .findings
+            .push(UploadFinding {
+                code: code.into(),
+                key: key.map(str::to_string),
+                message,
+            });
     }
 
     /// Counts a step as created, or adopted after a lost answer or a killed run.
     pub fn count(&self, key: &str, adopted: bool) {
         let m = &mut self.report.lock().expect("report");
-        bump(if adopted { &mut m.adopted } else { &mut m.created }, key);
+        bump(
+            if adopted {
+                &mut m.adopted
+            } else {
+                &mut m.created
+            },
+            key,
+        );
     }
 
     pub fn count_done(&self, key: &str) {
@@ -123,7 +134,14 @@ impl Run {
     /// Creates an object, or adopts it if a previous attempt (this run or a killed
     /// one) already made it. Does not mark the key done. Returns the resource
     /// object, or None when the item failed (recorded).
-    pub async fn create_or_adopt(&self, key: &str, kind: &str, path: &str, body: &Value, what: &Find) -> Result<Option<Value>, Stop> {
+    pub async fn create_or_adopt(
+        &self,
+        key: &str,
+        kind: &str,
+        path: &str,
+        body: &Value,
+        what: &Find,
+    ) -> Result<Option<Value>, Stop> {
         if self.ledger.is_pending(key) {
             match find(&self.client, "lookups", what).await {
                 Ok(Some(found)) => {
@@ -143,7 +161,14 @@ impl Run {
         match self.client.create(kind, path, body, lookup).await {
             Ok(c) => {
                 let m = &mut self.report.lock().expect("report");
-                bump(if c.adopted { &mut m.adopted } else { &mut m.created }, key);
+                bump(
+                    if c.adopted {
+                        &mut m.adopted
+                    } else {
+                        &mut m.created
+                    },
+                    key,
+                );
                 Ok(c.data.get("data").cloned())
             }
             Err(e) => {
@@ -155,7 +180,15 @@ impl Run {
 
     /// The whole step: skip when done, else create or adopt and record it done
     /// with its id and the URL found under `url_attr`.
-    pub async fn ensure(&self, key: &str, kind: &str, path: &str, body: &Value, what: &Find, url_attr: &str) -> Result<Option<Entry>, Stop> {
+    pub async fn ensure(
+        &self,
+        key: &str,
+        kind: &str,
+        path: &str,
+        body: &Value,
+        what: &Find,
+        url_attr: &str,
+    ) -> Result<Option<Entry>, Stop> {
         if let Some(e) = self.ledger.done(key) {
             self.count_done(key);
             return Ok(Some(e));
@@ -166,14 +199,21 @@ impl Run {
         self.finish(key, &obj, url_attr, Value::Null).map(Some)
     }
 
-    pub fn finish(&self, key: &str, obj: &Value, url_attr: &str, extra: Value) -> Result<Entry, Stop> {
+    pub fn finish(
+        &self,
+        key: &str,
+        obj: &Value,
+        url_attr: &str,
+        extra: Value,
+    ) -> Result<Entry, Stop> {
         let id = id_text(obj.get("id"));
         let url = obj
             .get("attributes")
             .and_then(|a| a.get(url_attr))
             .and_then(Value::as_str)
             .map(str::to_string);
-        self.ledger.finish(key, id.clone(), url.clone(), extra.clone())?;
+        self.ledger
+            .finish(key, id.clone(), url.clone(), extra.clone())?;
         Ok(self.ledger.done(key).expect("just written"))
     }
 }

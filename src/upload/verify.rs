@@ -66,14 +66,22 @@ fn s<'a>(o: &'a Value, k: &str) -> &'a str {
 /// The identity two objects of one kind must not share (name and parent).
 fn identity(kind: &str, o: &Value) -> String {
     match kind {
-        "folders" => format!("{}|{}", s(o, "name"), id_text(attr(o, "parent-id")).unwrap_or_default()),
+        "folders" => format!(
+            "{}|{}",
+            s(o, "name"),
+            id_text(attr(o, "parent-id")).unwrap_or_default()
+        ),
         "documents" => format!(
             "{}|{}",
             s(o, "name"),
             id_text(attr(o, "document-folder-id")).unwrap_or_default()
         ),
         "contacts" => format!("{}|{}", s(o, "first-name"), s(o, "last-name")),
-        "passwords" => format!("{}|{}", s(o, "name"), id_text(attr(o, "resource-id")).unwrap_or_default()),
+        "passwords" => format!(
+            "{}|{}",
+            s(o, "name"),
+            id_text(attr(o, "resource-id")).unwrap_or_default()
+        ),
         "flexible_assets" => format!(
             "{}|{}",
             s(o, "name"),
@@ -103,37 +111,81 @@ pub fn verify(opts: &UploadOptions) -> Result<VerifyReport, UploadError> {
         )));
     }
     let ledger = Ledger::open(&path, &bundle.manifest_hash, &opts.url)?;
-    let client = Client::new(&opts.url, opts.key.clone(), opts.rate, opts.concurrency, opts.retry, None)
-        .map_err(UploadError::Client)?;
+    let client = Client::new(
+        &opts.url,
+        opts.key.clone(),
+        opts.rate,
+        opts.concurrency,
+        opts.retry,
+        None,
+    )
+    .map_err(UploadError::Client)?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| UploadError::Client(format!("cannot start the runtime: {e}")))?;
-    let mut report = rt.block_on(check(&client, &bundle, &ledger)).map_err(UploadError::Api)?;
+    let mut report = rt
+        .block_on(check(&client, &bundle, &ledger))
+        .map_err(UploadError::Api)?;
     report.requests = client.sent.load(std::sync::atomic::Ordering::SeqCst);
-    report.mismatches.sort_by(|a, b| (&a.key, &a.problem).cmp(&(&b.key, &b.problem)));
+    report
+        .mismatches
+        .sort_by(|a, b| (&a.key, &a.problem).cmp(&(&b.key, &b.problem)));
     Ok(report)
 }
 
-async fn check(client: &Client, bundle: &crate::bundle::read::Loaded, ledger: &Ledger) -> Result<VerifyReport, ApiError> {
+async fn check(
+    client: &Client,
+    bundle: &crate::bundle::read::Loaded,
+    ledger: &Ledger,
+) -> Result<VerifyReport, ApiError> {
     let mut r = VerifyReport::default();
     let recs = &bundle.records;
     let mut miss = |key: &str, problem: String| {
-        r.mismatches.push(Mismatch { key: key.to_string(), problem });
+        r.mismatches.push(Mismatch {
+            key: key.to_string(),
+            problem,
+        });
     };
     let id_of = |k: &str| ledger.done(k).and_then(|e| e.id);
-    let flat = ledger.done("mode/folders").is_some_and(|e| e.extra == Value::from("flat"));
+    let flat = ledger
+        .done("mode/folders")
+        .is_some_and(|e| e.extra == Value::from("flat"));
 
     // (kind, org key, record key) for every record IT Glue should hold per organization.
     let mut wanted: Vec<(&str, &str, &str)> = Vec::new();
     if !flat {
-        wanted.extend(recs.folders.iter().map(|f| ("folders", f.org.as_str(), f.key.as_str())));
+        wanted.extend(
+            recs.folders
+                .iter()
+                .map(|f| ("folders", f.org.as_str(), f.key.as_str())),
+        );
     }
-    wanted.extend(recs.documents.iter().map(|d| ("documents", d.org.as_str(), d.key.as_str())));
-    wanted.extend(recs.configurations.iter().map(|c| ("configurations", c.org.as_str(), c.key.as_str())));
-    wanted.extend(recs.contacts.iter().map(|c| ("contacts", c.org.as_str(), c.key.as_str())));
-    wanted.extend(recs.passwords.iter().map(|p| ("passwords", p.org.as_str(), p.key.as_str())));
-    wanted.extend(recs.flexible_assets.iter().map(|a| ("flexible_assets", a.org.as_str(), a.key.as_str())));
+    wanted.extend(
+        recs.documents
+            .iter()
+            .map(|d| ("documents", d.org.as_str(), d.key.as_str())),
+    );
+    wanted.extend(
+        recs.configurations
+            .iter()
+            .map(|c| ("configurations", c.org.as_str(), c.key.as_str())),
+    );
+    wanted.extend(
+        recs.contacts
+            .iter()
+            .map(|c| ("contacts", c.org.as_str(), c.key.as_str())),
+    );
+    wanted.extend(
+        recs.passwords
+            .iter()
+            .map(|p| ("passwords", p.org.as_str(), p.key.as_str())),
+    );
+    wanted.extend(
+        recs.flexible_assets
+            .iter()
+            .map(|a| ("flexible_assets", a.org.as_str(), a.key.as_str())),
+    );
 
     let mut listed: HashMap<(String, &str), Vec<Value>> = HashMap::new();
     let mut bodies: Vec<(String, String)> = Vec::new();
@@ -143,7 +195,14 @@ async fn check(client: &Client, bundle: &crate::bundle::read::Loaded, ledger: &L
             continue;
         };
         let per_org = r.counts.entry(o.key.clone()).or_default();
-        for kind in ["folders", "documents", "configurations", "contacts", "passwords", "flexible_assets"] {
+        for kind in [
+            "folders",
+            "documents",
+            "configurations",
+            "contacts",
+            "passwords",
+            "flexible_assets",
+        ] {
             if kind == "folders" && flat {
                 continue;
             }
@@ -173,27 +232,50 @@ async fn check(client: &Client, bundle: &crate::bundle::read::Loaded, ledger: &L
     }
 
     for (kind, org, key) in wanted {
-        let counts = r.counts.entry(org.to_string()).or_default().entry(kind.into()).or_default();
+        let counts = r
+            .counts
+            .entry(org.to_string())
+            .or_default()
+            .entry(kind.into())
+            .or_default();
         counts.bundle += 1;
         let Some(id) = id_of(key) else {
-            r.mismatches.push(Mismatch { key: key.into(), problem: "not in the ledger (not uploaded)".into() });
+            r.mismatches.push(Mismatch {
+                key: key.into(),
+                problem: "not in the ledger (not uploaded)".into(),
+            });
             continue;
         };
-        let items = listed.get(&(org.to_string(), kind)).map(Vec::as_slice).unwrap_or(&[]);
-        let Some(obj) = items.iter().find(|o| id_text(o.get("id")).as_deref() == Some(id.as_str())) else {
-            r.mismatches.push(Mismatch { key: key.into(), problem: format!("{kind} {id} is not in IT Glue") });
+        let items = listed
+            .get(&(org.to_string(), kind))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let Some(obj) = items
+            .iter()
+            .find(|o| id_text(o.get("id")).as_deref() == Some(id.as_str()))
+        else {
+            r.mismatches.push(Mismatch {
+                key: key.into(),
+                problem: format!("{kind} {id} is not in IT Glue"),
+            });
             continue;
         };
         let ident = identity(kind, obj);
         let same = items.iter().filter(|o| identity(kind, o) == ident).count();
         if same != 1 {
-            r.mismatches.push(Mismatch { key: key.into(), problem: format!("{same} {kind} named {:?} (expected one)", s(obj, "name")) });
+            r.mismatches.push(Mismatch {
+                key: key.into(),
+                problem: format!("{same} {kind} named {:?} (expected one)", s(obj, "name")),
+            });
             continue;
         }
         counts.found += 1;
         if kind == "documents" {
             if attr(obj, "published") != Some(&Value::Bool(true)) {
-                r.mismatches.push(Mismatch { key: key.into(), problem: "document is not published".into() });
+                r.mismatches.push(Mismatch {
+                    key: key.into(),
+                    problem: "document is not published".into(),
+                });
             }
             bodies.push((key.to_string(), id));
         }
@@ -214,9 +296,15 @@ async fn check(client: &Client, bundle: &crate::bundle::read::Loaded, ledger: &L
         .collect();
     let mut live_images = HashSet::new();
     for id in image_ids {
-        match client.get("verify", &format!("/document_images/{id}")).await {
+        match client
+            .get("verify", &format!("/document_images/{id}"))
+            .await
+        {
             Ok(v) => {
-                if let Some(u) = v.pointer("/data/attributes/inline-resource-url").and_then(Value::as_str) {
+                if let Some(u) = v
+                    .pointer("/data/attributes/inline-resource-url")
+                    .and_then(Value::as_str)
+                {
                     live_images.insert(u.to_string());
                 }
             }
@@ -225,17 +313,28 @@ async fn check(client: &Client, bundle: &crate::bundle::read::Loaded, ledger: &L
         }
     }
     for (key, id) in bodies {
-        let sections = list_all(client, "verify", &format!("/documents/{id}/relationships/sections")).await?;
+        let sections = list_all(
+            client,
+            "verify",
+            &format!("/documents/{id}/relationships/sections"),
+        )
+        .await?;
         for sec in &sections {
             let html = s(sec, "content");
             for m in STALE {
                 if html.contains(m) {
-                    r.mismatches.push(Mismatch { key: key.clone(), problem: format!("body still contains {m:?}") });
+                    r.mismatches.push(Mismatch {
+                        key: key.clone(),
+                        problem: format!("body still contains {m:?}"),
+                    });
                 }
             }
             for src in image_sources(html) {
                 if !image_urls.contains(&src) || !live_images.contains(&src) {
-                    r.mismatches.push(Mismatch { key: key.clone(), problem: format!("inline image {src} is not a document image") });
+                    r.mismatches.push(Mismatch {
+                        key: key.clone(),
+                        problem: format!("inline image {src} is not a document image"),
+                    });
                 }
             }
         }

@@ -25,19 +25,111 @@ pub struct BodyConverter<'a> {
     /// Current element nesting, to cap recursion on hostile input.
     depth: usize,
     flattened: bool,
+    /// Event-handler attribute names met, reported once per page each.
+    handlers: BTreeSet<String>,
 }
 
 /// Deeper nesting than this is flattened to its text (and reported once).
 const MAX_DEPTH: usize = 200;
 
-/// Elements dropped as unsafe (their removal is a finding).
-const UNSAFE: &[&str] = &[
-    "script", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "input",
-    "button", "select", "textarea", "base", "link", "meta",
+/// The allow-list of source elements: those the converter knows. Anything else
+/// (`script`, `iframe`, `object`, `embed`, `form`, `svg`, `video`, unknown or
+/// custom elements, ...) is removed with everything inside it, and the removal is
+/// a finding (`unsafe-content-removed`). What is kept is rebuilt from the model,
+/// so no source tag or attribute is ever copied into a document.
+const ALLOWED: &[&str] = &[
+    // Structure the model keeps.
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "pre",
+    "blockquote",
+    "hr",
+    "br",
+    "a",
+    "img",
+    "time",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "cite",
+    "dfn",
+    "var",
+    "u",
+    "ins",
+    "s",
+    "del",
+    "strike",
+    "sub",
+    "sup",
+    "code",
+    "tt",
+    "kbd",
+    "samp",
+    // Containers whose content is kept without the container.
+    "div",
+    "span",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "figure",
+    "figcaption",
+    "details",
+    "summary",
+    "main",
+    "center",
+    "address",
+    "fieldset",
+    "legend",
+    "font",
+    "small",
+    "big",
+    "mark",
+    "abbr",
+    "acronym",
+    "q",
+    "label",
+    "bdi",
+    "bdo",
+    "wbr",
+    "nobr",
+    "ruby",
+    "rt",
+    "rp",
+    "data",
+    "hgroup",
+    "body",
+    "html",
+    // Confluence's own markers (inline comments).
+    "ac:inline-comment-marker",
 ];
-/// Elements dropped silently: presentation only.
+/// Elements dropped without a finding: presentation only (Confluence puts its own
+/// CSS in a `<style>` of most pages), or the task-list checkbox the model renders
+/// itself.
 const SILENT: &[&str] = &[
-    "style", "noscript", "template", "colgroup", "col", "head", "title",
+    "style", "noscript", "template", "colgroup", "col", "head", "title", "input",
 ];
 const BLOCKS: &[&str] = &[
     "p",
@@ -83,6 +175,7 @@ impl<'a> BodyConverter<'a> {
             macros: BTreeSet::new(),
             depth: 0,
             flattened: false,
+            handlers: BTreeSet::new(),
         }
     }
 
@@ -361,21 +454,30 @@ impl<'a> BodyConverter<'a> {
         }
     }
 
-    /// Drops unsafe and presentational elements; true when `el` was dropped.
+    /// Drops elements outside the allow-list; true when `el` was dropped. Also
+    /// reports event-handler attributes (`on*`), which are never copied.
     fn drop_element(&mut self, el: ElementRef) -> bool {
         let name = el.value().name();
         if SILENT.contains(&name) {
             return true;
         }
-        if UNSAFE.contains(&name) {
-            // Task-list checkboxes are rendered from the model instead.
-            if name != "input" {
+        if !ALLOWED.contains(&name) {
+            self.finding(
+                Code::UnsafeContentRemoved,
+                format!("removed a <{name}> element and its content"),
+            );
+            return true;
+        }
+        for (attr, _) in el.value().attrs() {
+            if attr.len() > 2
+                && attr.as_bytes()[..2].eq_ignore_ascii_case(b"on")
+                && self.handlers.insert(attr.to_ascii_lowercase())
+            {
                 self.finding(
                     Code::UnsafeContentRemoved,
-                    format!("removed a <{name}> element"),
+                    format!("removed {attr:?} event-handler attributes"),
                 );
             }
-            return true;
         }
         false
     }
@@ -398,21 +500,6 @@ impl<'a> BodyConverter<'a> {
             out.extend(self.inlines(el));
             return;
         };
-        let lower = href.to_ascii_lowercase();
-        if ["javascript:", "vbscript:", "data:"]
-            .iter()
-            .any(|s| lower.starts_with(s))
-        {
-            self.finding(
-                Code::UnsafeContentRemoved,
-                format!(
-                    "removed a link target using {}",
-                    &lower[..lower.find(':').unwrap_or(0) + 1]
-                ),
-            );
-            out.extend(self.inlines(el));
-            return;
-        }
         if let Some(base) = v.attr("data-base-url") {
             self.base_urls
                 .insert(base.trim_end_matches('/').to_string());
@@ -480,14 +567,6 @@ impl<'a> BodyConverter<'a> {
             att.file_name = alias;
             ImageTarget::Attachment(att)
         } else if src.contains(':') || src.starts_with("//") || src.starts_with('/') {
-            let lower = src.to_ascii_lowercase();
-            if lower.starts_with("javascript:") || lower.starts_with("vbscript:") {
-                self.finding(
-                    Code::UnsafeContentRemoved,
-                    "removed an image with a script URL",
-                );
-                return;
-            }
             ImageTarget::Url(src.to_string())
         } else {
             self.finding(

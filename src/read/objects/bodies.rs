@@ -49,7 +49,9 @@ impl BodyStore {
             use std::os::windows::fs::FileExt;
             let mut done = 0;
             while done < buf.len() {
-                let n = self.file.seek_read(&mut buf[done..], at.offset + done as u64)?;
+                let n = self
+                    .file
+                    .seek_read(&mut buf[done..], at.offset + done as u64)?;
                 if n == 0 {
                     return Err(io::ErrorKind::UnexpectedEof.into());
                 }

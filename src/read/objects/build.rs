@@ -21,7 +21,11 @@ enum Skip {
 }
 
 fn skip_reason(c: &ContentRec) -> Option<Skip> {
-    let status = c.status.as_deref().unwrap_or("current").to_ascii_lowercase();
+    let status = c
+        .status
+        .as_deref()
+        .unwrap_or("current")
+        .to_ascii_lowercase();
     match status.as_str() {
         "draft" => Some(Skip::Draft),
         "deleted" | "trashed" | "purged" => Some(Skip::Deleted(status)),
@@ -46,7 +50,12 @@ struct Plan {
     missing: BTreeMap<String, String>,
 }
 
-pub fn build(ix: Index, archive: &Archive, spill: Option<&Spill>, mut findings: Vec<Finding>) -> Export {
+pub fn build(
+    ix: Index,
+    archive: &Archive,
+    spill: Option<&Spill>,
+    mut findings: Vec<Finding>,
+) -> Export {
     let source = ix.source.clone();
     // 1. Live content, with a finding for everything left out.
     let mut live: HashSet<String> = HashSet::new();
@@ -87,7 +96,10 @@ pub fn build(ix: Index, archive: &Archive, spill: Option<&Spill>, mut findings: 
         ix.spaces.iter().map(|s| (s.id.as_str(), s)).collect();
     let mut groups: BTreeMap<Option<String>, Vec<&ContentRec>> = BTreeMap::new();
     for c in docs.iter().filter(|c| live.contains(&c.id)) {
-        let sid = c.space.clone().filter(|s| space_by_id.contains_key(s.as_str()));
+        let sid = c
+            .space
+            .clone()
+            .filter(|s| space_by_id.contains_key(s.as_str()));
         groups.entry(sid).or_default().push(c);
     }
     let mut plans: Vec<Plan> = Vec::new();
@@ -117,7 +129,16 @@ pub fn build(ix: Index, archive: &Archive, spill: Option<&Spill>, mut findings: 
         let home = rec
             .and_then(|r| r.home.clone())
             .filter(|h| live.contains(h) && members.iter().any(|m| &m.id == h));
-        plans.push(tree(&ix, &key, name, description, home, members, &live, &mut findings));
+        plans.push(tree(
+            &ix,
+            &key,
+            name,
+            description,
+            home,
+            members,
+            &live,
+            &mut findings,
+        ));
     }
     plans.sort_by(|a, b| a.key.cmp(&b.key));
 
@@ -131,7 +152,9 @@ pub fn build(ix: Index, archive: &Archive, spill: Option<&Spill>, mut findings: 
         if let Some(p) = plans.iter().find(|p| p.positions.contains_key(of)) {
             f = f.on_page(&p.key, of);
         } else {
-            f = f.detail(format!("versions of content id {of}, which is not converted itself"));
+            f = f.detail(format!(
+                "versions of content id {of}, which is not converted itself"
+            ));
         }
         findings.push(f);
     }
@@ -145,11 +168,17 @@ pub fn build(ix: Index, archive: &Archive, spill: Option<&Spill>, mut findings: 
     let mut recs: Vec<&AttachmentRec> = ix.attachments.iter().collect();
     recs.sort_by_key(|a| a.seq);
     for a in recs {
-        let status = a.status.as_deref().unwrap_or("current").to_ascii_lowercase();
+        let status = a
+            .status
+            .as_deref()
+            .unwrap_or("current")
+            .to_ascii_lowercase();
         if a.original.is_some() || status != "current" {
             continue;
         }
-        let Some(container) = a.container.as_deref() else { continue };
+        let Some(container) = a.container.as_deref() else {
+            continue;
+        };
         if !page_space.contains_key(container) {
             continue;
         }
@@ -187,7 +216,11 @@ pub fn build(ix: Index, archive: &Archive, spill: Option<&Spill>, mut findings: 
         if skip_reason(c).is_some() {
             continue;
         }
-        if let Some(p) = c.container.as_deref().filter(|p| page_space.contains_key(p)) {
+        if let Some(p) = c
+            .container
+            .as_deref()
+            .filter(|p| page_space.contains_key(p))
+        {
             comments.entry(p.to_string()).or_default().push(c);
         }
     }
@@ -220,7 +253,11 @@ pub fn build(ix: Index, archive: &Archive, spill: Option<&Spill>, mut findings: 
                 .or_insert(id.clone());
             if let Some(parent) = p.parents.get(id) {
                 tables.parents.insert(id.clone(), parent.clone());
-                tables.children.entry(parent.clone()).or_default().push(id.clone());
+                tables
+                    .children
+                    .entry(parent.clone())
+                    .or_default()
+                    .push(id.clone());
             }
             if let Some((Some(2), at)) = bodies.get(id) {
                 tables.storage.insert(id.clone(), *at);
@@ -228,9 +265,10 @@ pub fn build(ix: Index, archive: &Archive, spill: Option<&Spill>, mut findings: 
         }
     }
     for (page, list) in &atts {
-        tables
-            .files
-            .insert(page.clone(), list.iter().map(|a| a.file_name.clone()).collect());
+        tables.files.insert(
+            page.clone(),
+            list.iter().map(|a| a.file_name.clone()).collect(),
+        );
     }
 
     let mut spaces = Vec::new();
@@ -305,7 +343,10 @@ pub fn build(ix: Index, archive: &Archive, spill: Option<&Spill>, mut findings: 
 
 /// A user's display name from a key, account id or name (the key itself when unknown).
 fn display(ix: &Index, key: &str) -> String {
-    ix.users.get(key).cloned().unwrap_or_else(|| key.to_string())
+    ix.users
+        .get(key)
+        .cloned()
+        .unwrap_or_else(|| key.to_string())
 }
 
 /// The plain text of the space description.
@@ -331,8 +372,11 @@ fn body_blocks(
         Ok(r) => r,
         Err(e) => {
             found.push(
-                Finding::new(Code::PageUnreadable, format!("cannot read the body back: {e}"))
-                    .on_page(ctx.space, ctx.page_id),
+                Finding::new(
+                    Code::PageUnreadable,
+                    format!("cannot read the body back: {e}"),
+                )
+                .on_page(ctx.space, ctx.page_id),
             );
             return Vec::new();
         }
@@ -398,12 +442,18 @@ fn attachment(ix: &Index, archive: &Archive, a: &AttachmentRec, container: &str)
 fn sort_siblings(ix: &Index, ids: &mut [String]) {
     ids.sort_by(|a, b| {
         let (a, b) = (&ix.contents[a], &ix.contents[b]);
-        (a.position.is_none(), a.position, a.title.to_lowercase(), a.seq).cmp(&(
-            b.position.is_none(),
-            b.position,
-            b.title.to_lowercase(),
-            b.seq,
-        ))
+        (
+            a.position.is_none(),
+            a.position,
+            a.title.to_lowercase(),
+            a.seq,
+        )
+            .cmp(&(
+                b.position.is_none(),
+                b.position,
+                b.title.to_lowercase(),
+                b.seq,
+            ))
     });
 }
 
@@ -422,7 +472,9 @@ fn tree(
     let mut parents: HashMap<String, String> = HashMap::new();
     let mut missing = BTreeMap::new();
     for m in members.iter().filter(|m| m.class == Class::Page) {
-        let Some(p) = m.parent.as_deref() else { continue };
+        let Some(p) = m.parent.as_deref() else {
+            continue;
+        };
         if here.contains(p) && p != m.id {
             parents.insert(m.id.clone(), p.to_string());
             continue;
@@ -430,7 +482,10 @@ fn tree(
         let why = match ix.contents.get(p) {
             Some(pc) if !live.contains(p) => {
                 missing.insert(p.to_string(), pc.title.clone());
-                format!("its parent {:?} is not live content (draft, deleted or an old version)", pc.title)
+                format!(
+                    "its parent {:?} is not live content (draft, deleted or an old version)",
+                    pc.title
+                )
             }
             Some(pc) => format!("its parent {:?} is in another space", pc.title),
             None => {
@@ -494,7 +549,12 @@ fn tree(
     let mut order = Vec::new();
     let mut positions = HashMap::new();
     // Depth-first without recursion (a deep chain of pages must not blow the stack).
-    let mut stack: Vec<(String, usize)> = roots.iter().rev().cloned().zip((0..roots.len()).rev()).collect();
+    let mut stack: Vec<(String, usize)> = roots
+        .iter()
+        .rev()
+        .cloned()
+        .zip((0..roots.len()).rev())
+        .collect();
     while let Some((id, pos)) = stack.pop() {
         order.push(id.clone());
         positions.insert(id.clone(), pos);

@@ -10,10 +10,39 @@ use crate::read::html::body::{flush, normalize};
 
 /// Elements that start a block.
 const BLOCKS: &[&str] = &[
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "pre", "blockquote",
-    "hr", "div", "section", "article", "header", "footer", "nav", "aside", "figure", "details",
-    "main", "center", "address", "fieldset", "ac:layout", "ac:layout-section",
-    "ac:layout-cell", "ac:task-list", "ac:rich-text-body", "ac:adf-extension",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "dl",
+    "table",
+    "pre",
+    "blockquote",
+    "hr",
+    "div",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "figure",
+    "details",
+    "main",
+    "center",
+    "address",
+    "fieldset",
+    "ac:layout",
+    "ac:layout-section",
+    "ac:layout-cell",
+    "ac:task-list",
+    "ac:rich-text-body",
+    "ac:adf-extension",
 ];
 /// Elements removed with a finding.
 const UNSAFE: &[&str] = &[
@@ -23,8 +52,19 @@ const UNSAFE: &[&str] = &[
 /// Elements dropped silently: presentation, template hints, resource identifiers
 /// met outside a link, parameters met outside a macro.
 const SILENT: &[&str] = &[
-    "style", "noscript", "template", "colgroup", "col", "head", "title", "ac:placeholder",
-    "ac:parameter", "ac:default-parameter", "ac:caption", "ac:task-id", "ac:task-uuid",
+    "style",
+    "noscript",
+    "template",
+    "colgroup",
+    "col",
+    "head",
+    "title",
+    "ac:placeholder",
+    "ac:parameter",
+    "ac:default-parameter",
+    "ac:caption",
+    "ac:task-id",
+    "ac:task-uuid",
 ];
 
 pub fn is_macro(name: &str) -> bool {
@@ -120,7 +160,11 @@ impl Conv<'_> {
             let text = el.text().trim().to_string();
             let anchor = (!text.is_empty()).then(|| anchor_id(self.ctx.title, &text));
             let content = normalize(self.inlines(&el.children));
-            out.push(Block::Heading { level, anchor, content });
+            out.push(Block::Heading {
+                level,
+                anchor,
+                content,
+            });
             return;
         }
         match name {
@@ -232,7 +276,10 @@ impl Conv<'_> {
             return;
         }
         if UNSAFE.contains(&name) {
-            self.finding(Code::UnsafeContentRemoved, format!("removed a <{name}> element"));
+            self.finding(
+                Code::UnsafeContentRemoved,
+                format!("removed a <{name}> element"),
+            );
             return;
         }
         if is_macro(name) {
@@ -306,9 +353,16 @@ impl Conv<'_> {
         let content = self.inlines(&el.children);
         let href = el.attr("href").unwrap_or("").trim();
         let lower = href.to_ascii_lowercase();
-        if href.is_empty() || lower.starts_with("javascript:") || lower.starts_with("vbscript:") || lower.starts_with("data:") {
+        if href.is_empty()
+            || lower.starts_with("javascript:")
+            || lower.starts_with("vbscript:")
+            || lower.starts_with("data:")
+        {
             if !href.is_empty() {
-                self.finding(Code::UnsafeContentRemoved, "removed a link with a script URL");
+                self.finding(
+                    Code::UnsafeContentRemoved,
+                    "removed a link with a script URL",
+                );
             }
             out.extend(content);
             return;
@@ -336,7 +390,9 @@ pub fn flatten(blocks: Vec<Block>) -> Vec<Inline> {
         match b {
             Block::Para(i) | Block::Heading { content: i, .. } => out.extend(i),
             Block::Group(bs) | Block::Quote(bs) => out.extend(flatten(bs)),
-            Block::Code { text, .. } => out.push(Inline::Styled(Style::Code, vec![Inline::Text(text)])),
+            Block::Code { text, .. } => {
+                out.push(Inline::Styled(Style::Code, vec![Inline::Text(text)]))
+            }
             Block::Panel { title, body, .. } => {
                 out.extend(title.unwrap_or_default());
                 out.extend(flatten(body));

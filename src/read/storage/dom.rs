@@ -30,7 +30,10 @@ pub struct Element {
 
 impl Element {
     pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.attrs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The first child element named `name`.
@@ -65,7 +68,16 @@ impl Element {
 fn is_void(name: &str) -> bool {
     matches!(
         name,
-        "br" | "hr" | "img" | "col" | "input" | "meta" | "link" | "area" | "base" | "wbr" | "source"
+        "br" | "hr"
+            | "img"
+            | "col"
+            | "input"
+            | "meta"
+            | "link"
+            | "area"
+            | "base"
+            | "wbr"
+            | "source"
     )
 }
 
@@ -91,7 +103,9 @@ fn element(start: &quick_xml::events::BytesStart) -> Element {
 /// Drops C0 control characters XML forbids (they occur in real exports).
 fn clean(s: &str) -> String {
     if s.chars().any(entities::is_unwanted_control) {
-        s.chars().filter(|c| !entities::is_unwanted_control(*c)).collect()
+        s.chars()
+            .filter(|c| !entities::is_unwanted_control(*c))
+            .collect()
     } else {
         s.to_string()
     }
@@ -143,7 +157,11 @@ pub fn parse(fragment: &str) -> (Element, Option<String>) {
             }
             Ok(Event::Empty(s)) => {
                 let el = element(&s);
-                stack.last_mut().expect("root").children.push(Node::Element(el));
+                stack
+                    .last_mut()
+                    .expect("root")
+                    .children
+                    .push(Node::Element(el));
             }
             Ok(Event::End(e)) => {
                 let name = e.name().as_ref().to_string();
@@ -157,7 +175,11 @@ pub fn parse(fragment: &str) -> (Element, Option<String>) {
                 {
                     while stack.len() > pos {
                         let done = stack.pop().expect("non-empty");
-                        stack.last_mut().expect("root").children.push(Node::Element(done));
+                        stack
+                            .last_mut()
+                            .expect("root")
+                            .children
+                            .push(Node::Element(done));
                     }
                 }
             }
@@ -181,7 +203,11 @@ pub fn parse(fragment: &str) -> (Element, Option<String>) {
     }
     while stack.len() > 1 {
         let done = stack.pop().expect("non-empty");
-        stack.last_mut().expect("root").children.push(Node::Element(done));
+        stack
+            .last_mut()
+            .expect("root")
+            .children
+            .push(Node::Element(done));
     }
     let root = stack.pop().expect("root");
     // The wrapper's own end tag closes the root; anything still open was closed above.

@@ -15,7 +15,9 @@ impl Conv<'_> {
     /// A page named by `ri:page` / `ri:blog-post` (or `ri:content-entity`).
     pub fn page_ref(&self, ri: &Element) -> Option<PageRef> {
         if ri.name == "ri:content-entity" {
-            return ri.attr("ri:content-id").map(|id| PageRef::Id(id.to_string()));
+            return ri
+                .attr("ri:content-id")
+                .map(|id| PageRef::Id(id.to_string()));
         }
         let title = ri.attr("ri:content-title")?.trim();
         let site = self.ctx.site;
@@ -52,7 +54,9 @@ impl Conv<'_> {
     pub fn attachment_ref(&self, ri: &Element) -> AttachmentRef {
         let page = ri
             .elements()
-            .find(|e| e.name == "ri:page" || e.name == "ri:blog-post" || e.name == "ri:content-entity")
+            .find(|e| {
+                e.name == "ri:page" || e.name == "ri:blog-post" || e.name == "ri:content-entity"
+            })
             .and_then(|p| self.page_ref(p));
         let page = match page {
             Some(PageRef::Id(id)) if id == self.ctx.page_id => None,
@@ -82,7 +86,11 @@ impl Conv<'_> {
 
     /// A link target for a resource identifier with an optional anchor, and the
     /// text to show when the link has no body.
-    pub fn resource_target(&mut self, ri: &Element, anchor: Option<&str>) -> Option<(LinkTarget, String)> {
+    pub fn resource_target(
+        &mut self,
+        ri: &Element,
+        anchor: Option<&str>,
+    ) -> Option<(LinkTarget, String)> {
         match ri.name.as_str() {
             "ri:page" | "ri:blog-post" | "ri:content-entity" => {
                 let page = self.page_ref(ri)?;
@@ -104,9 +112,18 @@ impl Conv<'_> {
                 if key.eq_ignore_ascii_case(self.ctx.space) {
                     let home = self.ctx.site.home()?;
                     let title = self.ctx.site.title_of(&home).unwrap_or_default();
-                    Some((LinkTarget::Page { page: PageRef::Id(home), anchor: None }, title))
+                    Some((
+                        LinkTarget::Page {
+                            page: PageRef::Id(home),
+                            anchor: None,
+                        },
+                        title,
+                    ))
                 } else {
-                    self.finding(Code::LinkUnresolved, format!("link to space {key:?}, which is not in the export; text kept"));
+                    self.finding(
+                        Code::LinkUnresolved,
+                        format!("link to space {key:?}, which is not in the export; text kept"),
+                    );
                     None
                 }
             }
@@ -115,7 +132,10 @@ impl Conv<'_> {
     }
 
     pub fn ac_link(&mut self, el: &Element, out: &mut Vec<Inline>) {
-        let body = match (el.child("ac:link-body"), el.child("ac:plain-text-link-body")) {
+        let body = match (
+            el.child("ac:link-body"),
+            el.child("ac:plain-text-link-body"),
+        ) {
             (Some(b), _) => self.inlines(&b.children),
             (None, Some(p)) => vec![Inline::Text(p.text())],
             _ => Vec::new(),
@@ -133,7 +153,12 @@ impl Conv<'_> {
         }
         let resolved = match ri {
             Some(r) => self.resource_target(r, anchor),
-            None => anchor.map(|a| (LinkTarget::Anchor(anchor_id(self.ctx.title, a)), a.to_string())),
+            None => anchor.map(|a| {
+                (
+                    LinkTarget::Anchor(anchor_id(self.ctx.title, a)),
+                    a.to_string(),
+                )
+            }),
         };
         match resolved {
             Some((target, text)) => {
@@ -151,7 +176,10 @@ impl Conv<'_> {
     pub fn ac_image(&mut self, el: &Element, out: &mut Vec<Inline>) {
         let Some(ri) = self.resource(el) else { return };
         let width = el.attr("ac:width").and_then(|w| w.trim().parse().ok());
-        let alt = el.attr("ac:alt").or(el.attr("ac:title")).map(str::to_string);
+        let alt = el
+            .attr("ac:alt")
+            .or(el.attr("ac:title"))
+            .map(str::to_string);
         let (target, alt) = match ri.name.as_str() {
             "ri:attachment" => {
                 let att = self.attachment_ref(ri);

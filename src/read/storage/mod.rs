@@ -89,7 +89,10 @@ impl<'a> Conv<'a> {
                 format!("the page body is not well-formed storage format; content after the error is lost ({e})"),
             );
         }
-        let saved = std::mem::replace(&mut self.headings, blocks::collect_headings(&root, self.ctx.title));
+        let saved = std::mem::replace(
+            &mut self.headings,
+            blocks::collect_headings(&root, self.ctx.title),
+        );
         let out = self.blocks(&root.children);
         self.headings = saved;
         out
@@ -103,7 +106,10 @@ impl<'a> Conv<'a> {
     /// A `macro-converted` finding, once per family and page.
     pub fn converted(&mut self, family: &str, what: &str) {
         if self.reported.insert(format!("ok:{family}")) {
-            self.finding(Code::MacroConverted, format!("{family} macro converted: {what}"));
+            self.finding(
+                Code::MacroConverted,
+                format!("{family} macro converted: {what}"),
+            );
         }
     }
 

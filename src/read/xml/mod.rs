@@ -213,7 +213,8 @@ pub fn parse<R: Read>(stream: R, ix: &mut Index) -> Result<(), String> {
                         }
                     }
                     At::Element if parent == At::Collection => {
-                        if let Some((_, ids)) = obj.as_mut().and_then(|o| o.collections.last_mut()) {
+                        if let Some((_, ids)) = obj.as_mut().and_then(|o| o.collections.last_mut())
+                        {
                             let id = text.trim();
                             if !id.is_empty() {
                                 ids.push(id.to_string());
@@ -224,7 +225,10 @@ pub fn parse<R: Read>(stream: R, ix: &mut Index) -> Result<(), String> {
                         if let Some(o) = obj.take() {
                             seq += 1;
                             take(ix, o, seq).map_err(|e| {
-                                format!("cannot store a body near byte {}: {e}", reader.buffer_position())
+                                format!(
+                                    "cannot store a body near byte {}: {e}",
+                                    reader.buffer_position()
+                                )
                             })?;
                         }
                     }

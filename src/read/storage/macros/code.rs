@@ -12,7 +12,10 @@ pub fn convert(_conv: &mut Conv, m: &Macro) -> Out {
         .unwrap_or_default();
     let language = match m.name.as_str() {
         "noformat" => None,
-        _ => m.param("language").or_else(|| m.param("lang")).map(|l| l.to_lowercase()),
+        _ => m
+            .param("language")
+            .or_else(|| m.param("lang"))
+            .map(|l| l.to_lowercase()),
     };
     Out::Blocks(vec![Block::Code {
         language,

@@ -17,7 +17,10 @@ pub fn convert(conv: &mut Conv, m: &Macro) -> Out {
         .find(|c| !name.is_empty() && files.iter().any(|f| f == c) && super::files::is_image(c));
     match preview {
         Some(file) => {
-            conv.converted(&m.name, "the diagram's preview image is shown (the diagram itself is not editable)");
+            conv.converted(
+                &m.name,
+                "the diagram's preview image is shown (the diagram itself is not editable)",
+            );
             Out::Inlines(vec![Inline::Image {
                 target: ImageTarget::Attachment(AttachmentRef {
                     page: None,

@@ -6,13 +6,41 @@ use crate::model::{Block, Inline, Style};
 use crate::read::storage::Conv;
 
 const DYNAMIC: &[&str] = &[
-    "contentbylabel", "recently-updated", "detailssummary", "page-properties-report",
-    "livesearch", "pagetreesearch", "search", "tasks-report-macro", "blog-posts",
-    "contributors", "contributors-summary", "space-details", "spaces-list", "popular-labels",
-    "related-labels", "listlabels", "navmap", "recently-updated-dashboard", "create-from-template",
-    "create-space-button", "roadmap", "widget", "rss", "profile", "userlister", "network",
-    "im", "change-history", "page-index", "index", "favpages", "global-reports",
-    "recently-used-labels", "content-report-table", "loremipsum",
+    "contentbylabel",
+    "recently-updated",
+    "detailssummary",
+    "page-properties-report",
+    "livesearch",
+    "pagetreesearch",
+    "search",
+    "tasks-report-macro",
+    "blog-posts",
+    "contributors",
+    "contributors-summary",
+    "space-details",
+    "spaces-list",
+    "popular-labels",
+    "related-labels",
+    "listlabels",
+    "navmap",
+    "recently-updated-dashboard",
+    "create-from-template",
+    "create-space-button",
+    "roadmap",
+    "widget",
+    "rss",
+    "profile",
+    "userlister",
+    "network",
+    "im",
+    "change-history",
+    "page-index",
+    "index",
+    "favpages",
+    "global-reports",
+    "recently-used-labels",
+    "content-report-table",
+    "loremipsum",
 ];
 
 pub fn is_dynamic(name: &str) -> bool {
@@ -30,7 +58,13 @@ pub fn convert(conv: &mut Conv, m: &Macro) -> Out {
     } else {
         let p: Vec<String> = params
             .iter()
-            .map(|(k, v)| if k.is_empty() { v.clone() } else { format!("{k} = {v}") })
+            .map(|(k, v)| {
+                if k.is_empty() {
+                    v.clone()
+                } else {
+                    format!("{k} = {v}")
+                }
+            })
             .collect();
         format!("[{}: {}]", m.name, p.join("; "))
     };

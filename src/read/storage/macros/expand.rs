@@ -6,7 +6,9 @@ use crate::read::storage::Conv;
 
 pub fn convert(conv: &mut Conv, m: &Macro) -> Out {
     conv.converted("expand", "its content shown under its title, always open");
-    let title = m.param("title").unwrap_or_else(|| "Click here to expand...".into());
+    let title = m
+        .param("title")
+        .unwrap_or_else(|| "Click here to expand...".into());
     let body = m
         .rich_body()
         .map(|b| conv.blocks(&b.children))

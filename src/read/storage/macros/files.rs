@@ -30,7 +30,10 @@ pub fn is_image(name: &str) -> bool {
 }
 
 pub fn attachments(conv: &mut Conv, _m: &Macro) -> Out {
-    conv.converted("attachments", "a static list of links to the page's attachments");
+    conv.converted(
+        "attachments",
+        "a static list of links to the page's attachments",
+    );
     let names = conv.ctx.site.attachments(conv.ctx.page_id);
     if names.is_empty() {
         return Out::Blocks(Vec::new());

@@ -52,12 +52,18 @@ fn link_to(r: PageRef, text: String) -> Vec<Block> {
 fn title_of(conv: &Conv, id: Option<&str>, r: &PageRef) -> String {
     match r {
         PageRef::Title { title, .. } => title.clone(),
-        _ => id.and_then(|i| conv.ctx.site.title_of(i)).unwrap_or_default(),
+        _ => id
+            .and_then(|i| conv.ctx.site.title_of(i))
+            .unwrap_or_default(),
     }
 }
 
 /// Converts another page's storage (or a part of it) within this page.
-fn inline_page(conv: &mut Conv, id: &str, pick: impl Fn(&Element) -> Option<Element>) -> Option<Vec<Block>> {
+fn inline_page(
+    conv: &mut Conv,
+    id: &str,
+    pick: impl Fn(&Element) -> Option<Element>,
+) -> Option<Vec<Block>> {
     if conv.including.iter().any(|i| i == id) || conv.including.len() > 8 {
         conv.finding(
             Code::MacroUnsupported,
@@ -114,7 +120,10 @@ pub fn excerpt_include(conv: &mut Conv, m: &Macro) -> Out {
     if let Some(id) = &id
         && let Some(blocks) = inline_page(conv, id, |root| find_excerpt(root, name.as_deref()))
     {
-        conv.converted("excerpt-include", "the excerpt of the named page is copied in");
+        conv.converted(
+            "excerpt-include",
+            "the excerpt of the named page is copied in",
+        );
         return Out::Blocks(blocks);
     }
     conv.unsupported(

@@ -7,12 +7,17 @@ use crate::read::storage::{Conv, anchor_id};
 
 pub fn status(_conv: &mut Conv, m: &Macro) -> Out {
     let colour = m.param("colour").or_else(|| m.param("color"));
-    let text = m.param("title").or_else(|| colour.clone()).unwrap_or_default();
+    let text = m
+        .param("title")
+        .or_else(|| colour.clone())
+        .unwrap_or_default();
     Out::Inlines(vec![Inline::Status { text, colour }])
 }
 
 pub fn anchor(conv: &mut Conv, m: &Macro) -> Out {
-    let name = m.param("").or_else(|| m.params().into_iter().next().map(|(_, v)| v));
+    let name = m
+        .param("")
+        .or_else(|| m.params().into_iter().next().map(|(_, v)| v));
     match name {
         Some(n) => Out::Inlines(vec![Inline::Anchor(anchor_id(conv.ctx.title, &n))]),
         None => Out::Inlines(Vec::new()),

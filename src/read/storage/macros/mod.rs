@@ -62,7 +62,8 @@ impl<'e> Macro<'e> {
     }
 
     pub fn flag(&self, name: &str) -> bool {
-        self.param(name).is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        self.param(name)
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
     }
 
     /// Every parameter as (name, text), in source order.
@@ -97,7 +98,13 @@ fn param_text(e: &Element) -> String {
     }
     fn find(e: &Element) -> Option<String> {
         for c in e.elements() {
-            for a in ["ri:content-title", "ri:filename", "ri:value", "ri:space-key", "ri:username"] {
+            for a in [
+                "ri:content-title",
+                "ri:filename",
+                "ri:value",
+                "ri:space-key",
+                "ri:username",
+            ] {
                 if let Some(v) = c.attr(a) {
                     return Some(v.to_string());
                 }
@@ -128,7 +135,9 @@ fn lookup(name: &str) -> Option<Handler> {
         "anchor" => inline::anchor,
         "jira" | "jiraissues" => inline::jira,
         "attachments" => files::attachments,
-        "view-file" | "viewpdf" | "viewdoc" | "viewxls" | "viewppt" | "multimedia" => files::view_file,
+        "view-file" | "viewpdf" | "viewdoc" | "viewxls" | "viewppt" | "multimedia" => {
+            files::view_file
+        }
         "gallery" => files::gallery,
         "drawio" | "inc-drawio" | "drawio-sketch" | "gliffy" => diagrams::convert,
         "details" | "page-properties" => details::convert,
@@ -149,7 +158,11 @@ pub fn dispatch(conv: &mut Conv, el: &Element) -> Out {
 
 /// Unknown macros: the body is kept (rich as blocks, plain as preformatted text).
 fn unknown(conv: &mut Conv, m: &Macro) -> Out {
-    let name = if m.name.is_empty() { "(unnamed)" } else { m.name.as_str() };
+    let name = if m.name.is_empty() {
+        "(unnamed)"
+    } else {
+        m.name.as_str()
+    };
     if let Some(body) = m.rich_body() {
         conv.unsupported(name, "not converted; its body content is kept");
         return Out::Blocks(conv.blocks(&body.children));
@@ -162,6 +175,9 @@ fn unknown(conv: &mut Conv, m: &Macro) -> Out {
             text,
         }]);
     }
-    conv.unsupported(name, "not converted; it has no body, so nothing of it is kept");
+    conv.unsupported(
+        name,
+        "not converted; it has no body, so nothing of it is kept",
+    );
     Out::Inlines(Vec::new())
 }

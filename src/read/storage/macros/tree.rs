@@ -39,8 +39,14 @@ fn nest(items: &[(u8, Inline)], ordered: bool) -> Option<Block> {
 
 pub fn toc(conv: &mut Conv, m: &Macro) -> Out {
     conv.converted("toc", "a static list of links to the headings");
-    let min: u8 = m.param("minLevel").and_then(|v| v.parse().ok()).unwrap_or(1);
-    let max: u8 = m.param("maxLevel").and_then(|v| v.parse().ok()).unwrap_or(7);
+    let min: u8 = m
+        .param("minLevel")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let max: u8 = m
+        .param("maxLevel")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(7);
     let items: Vec<(u8, Inline)> = conv
         .headings
         .iter()

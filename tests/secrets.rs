@@ -1,0 +1,150 @@
+//! Secrets: the password values of the sample export (the table on "Service
+//! Accounts & Passwords") appear in `passwords.jsonl` only: not in documents,
+//! blobs, records, the manifest or the report, and not in what `convert` and
+//! `check` print. `passwords.jsonl` is owner-only. `--redact` leaves them out of
+//! the bundle altogether.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use common::*;
+
+/// The password cells of testdata/acme-html/98360.html (one row has none).
+const SECRETS: &[&str] = &[
+    "Tr0ub4dor&3-acme",
+    "V33am!Svc#2026",
+    "Sc4nT0Mail_Acme!",
+    "Unifi-Ctrl!9841",
+    "Wz7\"Bk2Cloud$77",
+];
+
+/// Every spelling a secret can take in a file: as is, HTML-escaped, JSON-escaped.
+fn spellings(secret: &str) -> Vec<String> {
+    let html = secret
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    let json = serde_json::to_string(secret).unwrap();
+    let json = json[1..json.len() - 1].to_string();
+    let mut v = vec![secret.to_string(), html, json];
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// (where, secret) for every secret found in `haystack`.
+fn leaks(place: &str, haystack: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(haystack);
+    let mut out = Vec::new();
+    for s in SECRETS {
+        if spellings(s).iter().any(|sp| text.contains(sp.as_str())) {
+            out.push(format!("{place}: {s}"));
+        }
+    }
+    out
+}
+
+fn convert_verbose(out: &Path, extra: &[&str]) -> Output {
+    let export = sample();
+    let mut args = vec![
+        "convert",
+        export.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-vv",
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    assert!(o.status.success(), "convert failed: {}", stderr(&o));
+    o
+}
+
+/// Leaks in everything a run printed and every bundle file but passwords.jsonl.
+fn leaks_outside_passwords(out: &Path, printed: &[&Output]) -> Vec<String> {
+    let mut found = Vec::new();
+    for (i, o) in printed.iter().enumerate() {
+        found.extend(leaks(&format!("stdout of run {i}"), &o.stdout));
+        found.extend(leaks(&format!("stderr of run {i}"), &o.stderr));
+    }
+    for (name, bytes) in files(out) {
+        if name != "passwords.jsonl" {
+            found.extend(leaks(&name, &bytes));
+        }
+    }
+    found
+}
+
+#[test]
+fn password_values_live_only_in_passwords_jsonl() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let conv = convert_verbose(&out, &[]);
+    let check = run(&["check", out.to_str().unwrap(), "--json"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+
+    assert_eq!(
+        leaks_outside_passwords(&out, &[&conv, &check]),
+        Vec::<String>::new()
+    );
+    let pw = std::fs::read(out.join("passwords.jsonl")).unwrap();
+    let values: Vec<String> = jsonl(&out, "passwords.jsonl")
+        .iter()
+        .filter_map(|r| r["password"].as_str().map(str::to_string))
+        .collect();
+    for s in SECRETS {
+        assert!(values.iter().any(|v| v == s), "{s} not in passwords.jsonl");
+    }
+    assert_eq!(leaks("passwords.jsonl", &pw).len(), SECRETS.len());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(out.join("passwords.jsonl"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "passwords.jsonl mode {mode:o}");
+    }
+}
+
+#[test]
+fn redacted_bundle_holds_no_password_value() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let conv = convert_verbose(&out, &["--redact"]);
+    let check = run(&["check", out.to_str().unwrap(), "--json"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+
+    let mut found = leaks_outside_passwords(&out, &[&conv, &check]);
+    found.extend(leaks(
+        "passwords.jsonl",
+        &std::fs::read(out.join("passwords.jsonl")).unwrap(),
+    ));
+    assert_eq!(found, Vec::<String>::new());
+
+    // The records stay, without their values.
+    let records = jsonl(&out, "passwords.jsonl");
+    assert!(records.len() >= SECRETS.len(), "{records:?}");
+    for r in &records {
+        assert!(r["password"].is_null(), "{r}");
+        assert!(r["name"].is_string(), "{r}");
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["redacted"], true);
+    assert!(stderr(&conv).contains("redacted: password values were left out"));
+}
+
+#[test]
+fn unredacted_manifest_does_not_say_redacted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    convert(&sample(), &out);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert!(manifest.get("redacted").is_none());
+}
