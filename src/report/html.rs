@@ -267,7 +267,7 @@ fn became_chart(input: &Input, h: &mut String) {
     h.push_str("<h2 id=\"became\">What each page became</h2>\n<div class=\"card\">\n");
     let _ = writeln!(
         h,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"Pages by outcome\" font-family=\"sans-serif\" font-size=\"13\">"
+        "<svg width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"Pages by outcome\" font-family=\"sans-serif\" font-size=\"13\">"
     );
     for (i, (label, n, colour)) in rows.iter().enumerate() {
         let y = 4 + i * row_h;

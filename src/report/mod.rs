@@ -49,3 +49,6 @@ pub fn to_json(findings: &[Finding]) -> Vec<u8> {
     out.push(b'\n');
     out
 }
+
+#[cfg(test)]
+mod tests;
