@@ -225,7 +225,7 @@ fn report_and_preview_of_the_sample_render_in_chromium() {
     // report.html first: everything it links to is then visited too.
     let report = bundle.join("report.html");
     let v = visit(&mut b, &report, Some("report"));
-    let mut todo: Vec<PathBuf> = check(&bundle, &report, &v);
+    let todo: Vec<PathBuf> = check(&bundle, &report, &v);
     assert!(v.text.contains("documents staged"), "{}", v.text);
     assert!(v.text.contains("Pages that need manual work"));
     assert!(
@@ -236,8 +236,6 @@ fn report_and_preview_of_the_sample_render_in_chromium() {
     );
 
     // Then every preview page, reached from the site's landing page and the report.
-    todo.push(bundle.join("preview/index.html"));
-    let mut seen = BTreeSet::new();
     let shots = [
         (
             "preview/documents/ACME/98310.html",
@@ -250,8 +248,38 @@ fn report_and_preview_of_the_sample_render_in_chromium() {
         ("preview/orgs/ACME/documents.html", "preview-documents-tree"),
         ("preview/orgs/ACME/passwords.html", "preview-passwords"),
     ];
-    let root = fs::canonicalize(&bundle).unwrap();
-    let mut images = 0;
+    let site = crawl(&mut b, &bundle, todo, &shots);
+    // Landing page, 6 pages of the organization, 24 documents.
+    assert_eq!(
+        site.pages.len(),
+        1 + 6 + 24,
+        "preview pages visited: {:#?}",
+        site.pages.keys()
+    );
+    // The sample shows 5 inline images, one of them on two pages... each document's
+    // images all loaded (checked above); at least the five distinct ones appeared.
+    assert!(site.images >= 5, "images loaded: {}", site.images);
+    eprintln!("screenshots: {}", screenshots_dir().display());
+}
+
+/// What a crawl of the preview saw.
+struct Site {
+    /// Preview page (relative to the bundle) → its visible text.
+    pages: std::collections::BTreeMap<String, String>,
+    /// Images that loaded, over all pages.
+    images: usize,
+}
+
+/// Visits every preview page reachable from `todo` (following links), checking
+/// each; `shots` names the pages to screenshot.
+fn crawl(b: &mut Browser, bundle: &Path, mut todo: Vec<PathBuf>, shots: &[(&str, &str)]) -> Site {
+    todo.push(bundle.join("preview/index.html"));
+    let root = fs::canonicalize(bundle).unwrap();
+    let mut site = Site {
+        pages: Default::default(),
+        images: 0,
+    };
+    let mut seen = BTreeSet::new();
     while let Some(page) = todo.pop() {
         let page = fs::canonicalize(&page).unwrap();
         let rel = page
@@ -263,16 +291,131 @@ fn report_and_preview_of_the_sample_render_in_chromium() {
             continue;
         }
         let shot = shots.iter().find(|(p, _)| *p == rel).map(|(_, n)| *n);
-        let v = visit(&mut b, &page, shot);
-        images += v.images.iter().filter(|(_, w)| *w > 0).count();
-        todo.extend(check(&bundle, &page, &v));
+        let v = visit(b, &page, shot);
+        site.images += v.images.iter().filter(|(_, w)| *w > 0).count();
+        todo.extend(check(bundle, &page, &v));
+        site.pages.insert(rel, v.text);
     }
-    // Landing page, 6 pages of the organization, 24 documents.
-    assert_eq!(seen.len(), 1 + 6 + 24, "preview pages visited: {seen:#?}");
-    // The sample shows 5 inline images, one of them on two pages... each document's
-    // images all loaded (checked above); at least the five distinct ones appeared.
-    assert!(images >= 5, "images loaded: {images}");
-    eprintln!("screenshots: {}", screenshots_dir().display());
+    site
+}
+
+/// The password values of a bundle (they must never be shown).
+fn secrets(bundle: &Path) -> Vec<String> {
+    let text = fs::read_to_string(bundle.join("passwords.jsonl")).unwrap();
+    let values: Vec<String> = text
+        .lines()
+        .filter_map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["password"]
+                .as_str()
+                .map(str::to_string)
+        })
+        .collect();
+    assert!(!values.is_empty(), "the classified sample has passwords");
+    values
+}
+
+#[test]
+fn classified_sample_shows_assets_contacts_and_masked_passwords() {
+    let Some(chrome) = chromium() else { return };
+    let mapping = common::root().join("testdata/acme-mapping.toml");
+    let (_dir, bundle) = convert_sample(&["--mapping", mapping.to_str().unwrap()]);
+    let mut b = Browser::launch(&chrome);
+    let report = bundle.join("report.html");
+    let v = visit(&mut b, &report, Some("classified-report"));
+    let todo = check(&bundle, &report, &v);
+    assert!(v.text.contains("Flexible assets"), "{}", v.text);
+    // Four organizations (the space and the three sites), each with its pages.
+    let shots = [
+        (
+            "preview/orgs/ACME/flexible-assets.html",
+            "classified-flexible-assets",
+        ),
+        ("preview/orgs/ACME/contacts.html", "classified-contacts"),
+        ("preview/orgs/ACME/passwords.html", "classified-passwords"),
+    ];
+    let site = crawl(&mut b, &bundle, todo, &shots);
+    for org in ["ACME", "ACME/98351", "ACME/98352", "ACME/98354"] {
+        for section in [
+            "index",
+            "documents",
+            "flexible-assets",
+            "configurations",
+            "contacts",
+            "passwords",
+        ] {
+            let p = format!("preview/orgs/{org}/{section}.html");
+            assert!(site.pages.contains_key(&p), "{p} not reached");
+        }
+    }
+    let fa = &site.pages["preview/orgs/ACME/flexible-assets.html"];
+    for s in [
+        "Server",
+        "DC01",
+        "Hostname:",
+        "Related documents:",
+        "DC01 Build Notes",
+        "field-invalid",
+    ] {
+        assert!(fa.contains(s), "{s} not on the assets page: {fa}");
+    }
+    assert!(site.pages["preview/orgs/ACME/98351/flexible-assets.html"].contains("Site"));
+    let contacts = &site.pages["preview/orgs/ACME/contacts.html"];
+    assert!(contacts.contains("@"), "{contacts}");
+    let pw = &site.pages["preview/orgs/ACME/passwords.html"];
+    assert_eq!(pw.matches(cf2itglue::preview::MASK).count(), 5, "{pw}");
+    // No password value anywhere a person can see: report and every preview page.
+    for secret in secrets(&bundle) {
+        assert!(!v.text.contains(&secret), "report.html shows a password");
+        for (page, text) in &site.pages {
+            assert!(!text.contains(&secret), "{page} shows a password");
+        }
+    }
+}
+
+#[test]
+fn configurations_of_a_classified_sample_render() {
+    let Some(chrome) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let mapping = dir.path().join("configurations.toml");
+    fs::write(
+        &mapping,
+        r#"[[organization]]
+space = "ACME"
+name = "Acme Corp"
+match = "existing"
+
+[[rule]]
+when = { keys = ["Hostname", "IP Address", "Operating System"] }
+make = "configuration"
+configuration_type = "Server"
+fields = { "Hostname" = "hostname", "IP Address" = "primary_ip", "Operating System" = "operating_system", "Serial Number" = "serial_number" }
+"#,
+    )
+    .unwrap();
+    let (_out, bundle) = convert_sample(&["--mapping", mapping.to_str().unwrap()]);
+    let mut b = Browser::launch(&chrome);
+    let report = bundle.join("report.html");
+    let v = visit(&mut b, &report, None);
+    check(&bundle, &report, &v);
+    let page = bundle.join("preview/orgs/ACME/configurations.html");
+    let v = visit(&mut b, &page, Some("classified-configurations"));
+    check(&bundle, &page, &v);
+    for s in [
+        "DC01",
+        "FS01",
+        "HV01",
+        "10.20.10.10",
+        "Windows Server 2022",
+        "Server",
+    ] {
+        assert!(v.text.contains(s), "{s} missing: {}", v.text);
+    }
+    // The sidebar counts them and the report's totals show them.
+    let html = fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("Configurations<span class=\"n\">3</span>"),
+        "the sidebar counts 3 configurations"
+    );
 }
 
 #[test]
