@@ -41,6 +41,8 @@ pub struct Browser {
     next_id: u64,
     /// Events received while waiting for something else, oldest first.
     pub events: Vec<Value>,
+    /// The page session the tests reuse, once opened.
+    pub tab: Option<String>,
     _profile: tempfile::TempDir,
 }
 
@@ -126,6 +128,7 @@ impl Browser {
             from_browser: rx,
             next_id: 0,
             events: Vec::new(),
+            tab: None,
             _profile: profile,
         }
     }

@@ -64,7 +64,12 @@ const PROBE: &str = r#"JSON.stringify({
   text: document.body.innerText
 })"#;
 
-fn visit(b: &mut Browser, file: &Path, shot: Option<&str>) -> Visit {
+/// The one tab every visit uses (created on first use): opening a tab per page
+/// costs more than loading the page.
+fn tab(b: &mut Browser) -> String {
+    if let Some(s) = &b.tab {
+        return s.clone();
+    }
     let target = b.call(None, "Target.createTarget", json!({"url": "about:blank"}));
     let target_id = target["targetId"].as_str().unwrap().to_string();
     let attached = b.call(
@@ -73,15 +78,23 @@ fn visit(b: &mut Browser, file: &Path, shot: Option<&str>) -> Visit {
         json!({"targetId": target_id, "flatten": true}),
     );
     let s = attached["sessionId"].as_str().unwrap().to_string();
-    let s = s.as_str();
-    b.call(Some(s), "Page.enable", json!({}));
-    b.call(Some(s), "Runtime.enable", json!({}));
-    b.call(Some(s), "Log.enable", json!({}));
+    b.call(Some(&s), "Page.enable", json!({}));
+    b.call(Some(&s), "Runtime.enable", json!({}));
+    b.call(Some(&s), "Log.enable", json!({}));
     b.call(
-        Some(s),
+        Some(&s),
         "Emulation.setDeviceMetricsOverride",
         json!({"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": false}),
     );
+    b.tab = Some(s.clone());
+    s
+}
+
+fn visit(b: &mut Browser, file: &Path, shot: Option<&str>) -> Visit {
+    let s = tab(b);
+    let s = s.as_str();
+    // Whatever the previous page still reported is not this page's.
+    b.drain(s);
     let url = format!("file://{}", file.display());
     let nav = b.call(Some(s), "Page.navigate", json!({"url": url}));
     assert!(nav.get("errorText").is_none(), "{url}: {nav}");
@@ -118,7 +131,6 @@ fn visit(b: &mut Browser, file: &Path, shot: Option<&str>) -> Visit {
             _ => {}
         }
     }
-    b.call(None, "Target.closeTarget", json!({"targetId": target_id}));
     Visit {
         images: v["images"]
             .as_array()
