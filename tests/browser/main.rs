@@ -25,13 +25,15 @@ fn in_ci() -> bool {
 /// The browser, or None (with a message) when it is absent outside CI.
 fn chromium() -> Option<PathBuf> {
     match cdp::find_chromium() {
-        Some(p) => Some(p),
-        None if in_ci() => {
-            panic!("CI is set but Chromium is not installed: .ci/run installs Debian's chromium")
+        Ok(p) => Some(p),
+        Err(why) if in_ci() => {
+            panic!(
+                "CI is set but {why}: .ci/run installs Debian's chromium (apt-get install chromium)"
+            )
         }
-        None => {
+        Err(why) => {
             eprintln!(
-                "skipped: Chromium not found (install Debian's `chromium`, or set CHROMIUM=/path/to/chrome)"
+                "skipped: {why}; install Debian's `chromium` or set CHROMIUM=/path/to/chrome (under CI this test fails instead)"
             );
             None
         }
