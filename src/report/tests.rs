@@ -216,3 +216,30 @@ fn the_report_is_self_contained_and_shows_no_secret() {
         assert!(!text.contains("src=\"http"), "{path}");
     }
 }
+
+#[test]
+fn a_long_work_list_and_big_groups_are_folded() {
+    // More pages needing work than are listed up front, and a warning code with
+    // more findings than a group shows open.
+    let n = WORK_SHOWN.max(OPEN_GROUP_MAX) + 3;
+    let mut f: Vec<Finding> = (0..n)
+        .map(|i| on(Code::ImageMissing, &format!("doc/S/x{i:03}")))
+        .collect();
+    sort(&mut f);
+    let h = render(true, &f);
+    let shown = between(&h, "id=\"manual-work\"", "id=\"manual-work-more\"");
+    assert_eq!(shown.matches("<tr><td>").count(), WORK_SHOWN);
+    let more = between(&h, "id=\"manual-work-more\"", "</details>");
+    assert!(more.contains(&format!(
+        "{} more pages that need manual work",
+        n - WORK_SHOWN
+    )));
+    assert_eq!(more.matches("<tr><td>").count(), n - WORK_SHOWN);
+    assert!(
+        h.contains("<details id=\"code-image-missing\"><summary>"),
+        "folded"
+    );
+    // A small warning group stays open (see findings_are_grouped_by_code...).
+    let h = render(true, &f[..OPEN_GROUP_MAX]);
+    assert!(h.contains("<details id=\"code-image-missing\" open>"));
+}
