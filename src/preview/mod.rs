@@ -21,56 +21,69 @@ use crate::model::Finding;
 /// The masked text shown instead of a secret.
 pub const MASK: &str = "\u{2022}\u{2022}\u{2022}\u{2022}\u{2022}\u{2022}\u{2022}\u{2022}";
 
-/// Builds every preview file: (path relative to the bundle root, contents).
-/// `body` returns the HTML of a document body file (a path relative to the root).
+/// Builds every preview file: (path relative to the bundle root, contents), sorted
+/// by path. Holds the whole site in memory: for tests and small bundles; convert
+/// uses [`emit`].
 pub fn build(
     records: &Records,
     findings: &[Finding],
     body: &dyn Fn(&str) -> std::io::Result<String>,
 ) -> Result<Vec<(String, String)>, Error> {
+    let mut files = Vec::new();
+    emit(records, findings, body, &mut |path, text| {
+        files.push((path.to_string(), text.to_string()));
+        Ok(())
+    })?;
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(files)
+}
+
+/// Hands every preview file to `sink` (path relative to the bundle root, contents)
+/// as soon as it is made, so memory does not grow with the export. `body` returns
+/// the HTML of a document body file (a path relative to the root).
+pub fn emit(
+    records: &Records,
+    findings: &[Finding],
+    body: &dyn Fn(&str) -> std::io::Result<String>,
+    sink: &mut dyn FnMut(&str, &str) -> Result<(), Error>,
+) -> Result<(), Error> {
     let idx = Index::new(records, findings);
-    let mut files = vec![
-        (
-            format!("{}/style.css", paths::ROOT),
-            layout::CSS.to_string(),
-        ),
-        (paths::index(), layout::site_index(&idx)),
-    ];
+    sink(&format!("{}/style.css", paths::ROOT), layout::CSS)?;
+    sink(&paths::index(), &layout::site_index(&idx))?;
     for org in &records.organizations {
-        files.push((
-            paths::org_page(&org.key, "index"),
-            records::overview(&idx, org),
-        ));
-        files.push((
-            paths::org_page(&org.key, "documents"),
-            documents::tree(&idx, org),
-        ));
-        files.push((
-            paths::org_page(&org.key, "flexible-assets"),
-            records::flexible_assets(&idx, org),
-        ));
-        files.push((
-            paths::org_page(&org.key, "configurations"),
-            records::configurations(&idx, org),
-        ));
-        files.push((
-            paths::org_page(&org.key, "contacts"),
-            records::contacts(&idx, org),
-        ));
-        files.push((
-            paths::org_page(&org.key, "passwords"),
-            records::passwords(&idx, org),
-        ));
+        sink(
+            &paths::org_page(&org.key, "index"),
+            &records::overview(&idx, org),
+        )?;
+        sink(
+            &paths::org_page(&org.key, "documents"),
+            &documents::tree(&idx, org),
+        )?;
+        sink(
+            &paths::org_page(&org.key, "flexible-assets"),
+            &records::flexible_assets(&idx, org),
+        )?;
+        sink(
+            &paths::org_page(&org.key, "configurations"),
+            &records::configurations(&idx, org),
+        )?;
+        sink(
+            &paths::org_page(&org.key, "contacts"),
+            &records::contacts(&idx, org),
+        )?;
+        sink(
+            &paths::org_page(&org.key, "passwords"),
+            &records::passwords(&idx, org),
+        )?;
     }
     for doc in &records.documents {
         let html = body(&doc.content).map_err(|e| Error::io(Path::new(&doc.content), e))?;
-        files.push((
-            paths::document(&doc.content),
-            documents::page_html(&idx, doc, &html),
-        ));
+        sink(
+            &paths::document(&doc.content),
+            &documents::page_html(&idx, doc, &html),
+        )?;
     }
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(files)
+    Ok(())
 }
 
 #[cfg(test)]

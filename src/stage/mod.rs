@@ -307,9 +307,9 @@ fn convert_into(
     if opts.preview {
         progress("writing the preview");
         let body = |rel: &str| std::fs::read_to_string(tmp.join(rel));
-        for (rel, text) in crate::preview::build(&records, &findings, &body)? {
-            writer.write(&rel, text.as_bytes()).map_err(io)?;
-        }
+        crate::preview::emit(&records, &findings, &body, &mut |rel, text| {
+            writer.write(rel, text.as_bytes()).map_err(io)
+        })?;
     }
     let report = crate::report::HtmlInput {
         title: &title,
