@@ -268,7 +268,7 @@ async fn serve(
         }
     };
     match fate {
-        limit::Fate::Limited(secs) => {
+        limit::Fate::Limited(wait) => {
             shared.store.lock().expect("store lock").stats.rate_limited += 1;
             let mut r = http::error(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -278,7 +278,9 @@ async fn serve(
             );
             r.headers_mut().insert(
                 header::RETRY_AFTER,
-                secs.to_string().parse().expect("digits"),
+                limit::retry_after(wait, b.precise_retry_after)
+                    .parse()
+                    .expect("digits"),
             );
             r
         }

@@ -120,10 +120,15 @@ impl Run {
         bump(&mut self.report.lock().expect("report").already_done, key);
     }
 
-    /// Turns an item-level API error into a recorded failure; fatal ones stop.
+    /// Turns an item-level API error into a recorded failure (a 4xx with the
+    /// API's message); fatal ones stop the run.
     pub fn item_error(&self, key: &str, e: ApiError) -> Result<(), Stop> {
         match e {
-            ApiError::Auth { .. } | ApiError::Aborted => Err(Stop::Api(e)),
+            // A bad key, a stop on purpose, or IT Glue unreachable / failing past
+            // the retry cap: going on would only fail every other item the same way.
+            ApiError::Auth { .. } | ApiError::Aborted | ApiError::Unavailable { .. } => {
+                Err(Stop::Api(e))
+            }
             e => {
                 self.fail(key, e.to_string());
                 Ok(())
