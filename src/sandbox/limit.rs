@@ -87,7 +87,9 @@ impl Window {
 /// or milliseconds as a decimal with `precise`.
 pub fn retry_after(wait: Duration, precise: bool) -> String {
     if precise {
-        format!("{:.3}", wait.as_secs_f64().max(0.001))
+        // Rounded up to the millisecond, so waiting exactly that long is enough.
+        let ms = wait.as_micros().div_ceil(1000).max(1);
+        format!("{}.{:03}", ms / 1000, ms % 1000)
     } else {
         format!("{}", wait.as_secs_f64().ceil().max(1.0) as u64)
     }

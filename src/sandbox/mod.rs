@@ -291,12 +291,13 @@ async fn serve(
         limit::Fate::Lose(status) => {
             let resp = handle(shared, b, method, uri, body);
             if resp.status().is_success() {
-                shared
-                    .store
-                    .lock()
-                    .expect("store lock")
-                    .stats
-                    .lost_responses += 1;
+                let mut st = shared.store.lock().expect("store lock");
+                st.stats.lost_responses += 1;
+                *st.stats
+                    .lost_by_route
+                    .entry(format!("{method} {}", routes::shape(uri.path())))
+                    .or_default() += 1;
+                drop(st);
                 fail(status)
             } else {
                 resp
