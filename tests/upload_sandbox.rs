@@ -186,7 +186,8 @@ fn ledger_is_private_and_holds_no_key_and_no_password() {
 
 #[test]
 fn dry_run_sends_nothing_predicts_the_real_count_and_lists_oversized_files() {
-    let sb = start_empty(Behaviour::default());
+    let sb = start(Behaviour::default());
+    let sent_before = sb.store().stats.requests;
     let dir = tempfile::tempdir().unwrap();
     let mut o = opts(&sb, &dir.path().join("ledger"));
     // A cap that leaves the largest file out.
@@ -195,7 +196,7 @@ fn dry_run_sends_nothing_predicts_the_real_count_and_lists_oversized_files() {
         ..Limits::default()
     };
     let plan = upload::dry_run(&o).unwrap();
-    assert_eq!(sb.store().stats.requests, 0, "dry run sent nothing");
+    assert_eq!(sb.store().stats.requests, sent_before, "dry run sent nothing");
     assert!(!plan.oversized.is_empty(), "a file is over 500 bytes");
     let r = upload::upload(&o).unwrap();
     assert_eq!(plan.total(), r.requests);
@@ -215,6 +216,14 @@ fn dry_run_sends_nothing_predicts_the_real_count_and_lists_oversized_files() {
     );
     // On a rerun, the plan is what is left: nothing.
     assert_eq!(upload::dry_run(&o).unwrap().total(), 0);
+    // On an account without the "existing" organization, the run creates it:
+    // one request more than planned.
+    let empty = start_empty(Behaviour::default());
+    let o = opts(&empty, &dir.path().join("ledger2"));
+    let plan = upload::dry_run(&o).unwrap();
+    let r = upload::upload(&o).unwrap();
+    assert_eq!(r.requests, plan.total() + 1);
+    assert_eq!(r.requests_by_kind["organizations"], 4);
 }
 
 #[test]
@@ -487,4 +496,28 @@ fn verify_finds_duplicates_missing_records_and_stale_links() {
     assert!(has(&format!("passwords {pw} is not in IT Glue")), "{:?}", v.mismatches);
     assert!(has("points at the old wiki"), "{:?}", v.mismatches);
     assert_eq!(v.mismatches.len(), 3, "{:?}", v.mismatches);
+}
+
+#[test]
+fn only_some_kinds_first_then_the_rest() {
+    let sb = start(Behaviour::default());
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("ledger");
+    let mut o = opts(&sb, &ledger);
+    o.only = upload::Only::parse("configurations,contacts").unwrap();
+    assert!(upload::Only::parse("documents,pages").is_err());
+    let plan = upload::dry_run(&o).unwrap();
+    let r = upload::upload(&o).unwrap();
+    assert!(r.failures.is_empty(), "{:?}", r.failures);
+    assert_eq!(plan.total(), r.requests);
+    let d = sb.store().dump();
+    assert_eq!(kind(&d, "contacts").len(), 5);
+    assert_eq!(kind(&d, "configurations").len(), 1);
+    assert!(kind(&d, "documents").is_empty());
+    assert!(kind(&d, "passwords").is_empty());
+    // The rest, then: the same as one full run.
+    let r = upload::upload(&opts(&sb, &ledger)).unwrap();
+    assert!(r.failures.is_empty(), "{:?}", r.failures);
+    assert_eq!(fingerprint(&sb).0, clean().0);
+    verify_ok(&sb, &ledger);
 }

@@ -8,7 +8,7 @@ use clap::Args;
 use super::exit;
 use super::progress::Output;
 use crate::sandbox::{self, Behaviour, SandboxConfig};
-use crate::upload::{self, ApiError, ApiKey, Rate, UploadError, UploadOptions};
+use crate::upload::{self, ApiError, ApiKey, Only, Rate, UploadError, UploadOptions};
 
 /// Where IT Glue is and how to reach it (shared by upload and verify).
 #[derive(Args, Debug)]
@@ -31,6 +31,14 @@ pub struct Target {
     /// Requests in flight at once.
     #[arg(long, default_value_t = 4)]
     pub concurrency: usize,
+    /// Attachments and images larger than this (MiB) are reported, not sent.
+    #[arg(long, default_value_t = 10)]
+    pub max_file_mb: u64,
+    /// Upload only these record kinds (comma-separated: documents, attachments,
+    /// configurations, contacts, passwords, flexible_assets, related_items);
+    /// organizations and what the kinds need (folders, types, categories) go too.
+    #[arg(long)]
+    pub only: Option<String>,
 }
 
 fn base_url(t: &Target) -> Result<String, String> {
@@ -72,6 +80,10 @@ fn options(bundle: &Path, t: &Target, key_needed: bool) -> Result<UploadOptions,
         ))
     })?;
     o.concurrency = t.concurrency.clamp(1, 16);
+    o.limits.max_file_bytes = t.max_file_mb.saturating_mul(1024 * 1024);
+    if let Some(k) = &t.only {
+        o.only = Only::parse(k).map_err(|m| usage(format!("--only: {m}")))?;
+    }
     o.ledger = t.ledger.clone();
     Ok(o)
 }

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::client::{ApiError, Client};
 use super::find::{Find, find, id_text};
 use super::ledger::{Entry, Ledger, LedgerError};
-use super::plan::{Limits, Plan};
+use super::plan::{Limits, Only, Plan};
 use crate::bundle::read::Loaded;
 
 /// Why a run stops before its end.
@@ -62,6 +62,7 @@ pub struct Run {
     pub bundle: Loaded,
     pub plan: Plan,
     pub limits: Limits,
+    pub only: Only,
     pub report: Mutex<Report>,
     /// Document folders answered 404: documents go flat, the path in the name.
     pub flat: AtomicBool,
