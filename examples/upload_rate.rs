@@ -85,6 +85,20 @@ fn main() {
     let t0 = Instant::now();
     let r = upload::upload(&o).expect("upload");
     let elapsed = t0.elapsed().as_secs_f64();
+    for (k, n) in &plan.counts {
+        let real = r.requests_by_kind.get(*k).copied().unwrap_or(0);
+        if real != *n {
+            eprintln!("{k}: planned {n}, sent {real}");
+        }
+    }
+    for (k, n) in &r.requests_by_kind {
+        if !plan.counts.contains_key(k.as_str()) {
+            eprintln!("{k}: not planned, sent {n}");
+        }
+    }
+    for f in r.failures.iter().take(10) {
+        eprintln!("failed: {}: {}", f.key, f.message);
+    }
     let budget_per_s = f64::from(rate.requests) / rate.window.as_secs_f64();
     let st = sb.store().stats;
     println!(

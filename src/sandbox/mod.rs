@@ -157,7 +157,11 @@ pub fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError> {
         app_url: format!("http://{addr}"),
     });
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let app = Router::new().fallback(entry).with_state(shared.clone());
+    // IT Glue documents no payload limit; allow a 10 MiB file in base64 and more.
+    let app = Router::new()
+        .fallback(entry)
+        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024))
+        .with_state(shared.clone());
     let thread = std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
