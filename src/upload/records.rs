@@ -23,13 +23,28 @@ fn data(kind: &str, attributes: Value) -> Value {
 pub async fn organizations(run: &Arc<Run>) -> Result<(), Stop> {
     let orgs: Vec<Organization> = run.bundle.records.organizations.clone();
     each(run, orgs, |run, o| async move {
-        if run.ledger.done(&o.key).is_none() && o.match_ == "existing" {
+        // Every organization is looked up by exact name first (unless a killed
+        // run left it pending: then `ensure` adopts it). `existing`: use it.
+        // `create`: a same-named organization that upload did not make is not
+        // written into, and no second one is made; the user decides.
+        if run.ledger.get(&o.key).is_none() {
             let what = Find::Org {
                 name: o.name.clone(),
             };
             match find(&run.client, "organization-lookups", &what).await {
-                Ok(Some(found)) => {
+                Ok(Some(found)) if o.match_ == "existing" => {
+                    run.count(&o.key, true);
                     run.finish(&o.key, &found, "resource-url", Value::Null)?;
+                    return Ok(());
+                }
+                Ok(Some(_)) => {
+                    run.fail(
+                        &o.key,
+                        format!(
+                            "IT Glue already has an organization named {:?}: nothing of it is uploaded; to upload into that one, set match = \"existing\" for it in the mapping (or rename it) and convert again",
+                            o.name
+                        ),
+                    );
                     return Ok(());
                 }
                 Ok(None) => {}
