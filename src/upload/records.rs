@@ -207,7 +207,10 @@ pub async fn folders(run: &Arc<Run>) -> Result<(), Stop> {
             if run.is_flat() {
                 return Ok(());
             }
-            let Some(org) = run.id(&f.org) else { return Ok(()) };
+            let Some(org) = run.id(&f.org) else {
+                run.fail(&f.key, format!("its organization {} is not in IT Glue", f.org));
+                return Ok(());
+            };
             let parent = match &f.parent {
                 Some(p) => match run.id(p) {
                     Some(id) => Some(id),
@@ -338,6 +341,10 @@ pub async fn configurations_and_contacts(run: &Arc<Run>) -> Result<(), Stop> {
     };
     each(run, configs, |run, c| async move {
         let Some(org) = run.id(&c.org) else {
+            run.fail(
+                &c.key,
+                format!("its organization {} is not in IT Glue", c.org),
+            );
             return Ok(());
         };
         let t = c
@@ -381,6 +388,10 @@ pub async fn configurations_and_contacts(run: &Arc<Run>) -> Result<(), Stop> {
     };
     each(run, contacts, |run, c| async move {
         let Some(org) = run.id(&c.org) else {
+            run.fail(
+                &c.key,
+                format!("its organization {} is not in IT Glue", c.org),
+            );
             return Ok(());
         };
         let emails: Vec<Value> = c
@@ -443,7 +454,10 @@ pub async fn passwords(run: &Arc<Run>, embedded: bool) -> Result<(), Stop> {
         .cloned()
         .collect();
     each(run, pws, |run, p| async move {
-        let Some(org) = run.id(&p.org) else { return Ok(()) };
+        let Some(org) = run.id(&p.org) else {
+                run.fail(&p.key, format!("its organization {} is not in IT Glue", p.org));
+                return Ok(());
+            };
         let mut attrs = json!({"name": p.name, "username": p.username, "password": p.password.clone().unwrap_or_default(),
             "url": p.url, "notes": p.notes});
         if let Some(c) = &p.category {
