@@ -640,3 +640,37 @@ fn an_organization_to_create_that_exists_already_is_left_alone() {
     let v = upload::verify::verify(&opts(&sb, &ledger)).unwrap();
     assert!(v.mismatches.iter().any(|m| m.key == "org/ACME/98351"));
 }
+
+#[test]
+fn a_large_body_is_split_into_sections_in_order() {
+    let sb = start(Behaviour::default());
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("ledger");
+    let mut o = opts(&sb, &ledger);
+    o.limits = Limits {
+        max_section_bytes: 1500,
+        ..Limits::default()
+    };
+    let plan = upload::dry_run(&o).unwrap();
+    let r = upload::upload(&o).unwrap();
+    assert!(r.failures.is_empty(), "{:?}", r.failures);
+    assert_eq!(plan.total(), r.requests);
+    let d = sb.store().dump();
+    let sections = kind(&d, "document-sections");
+    assert!(sections.len() > 23 + 5, "{} sections", sections.len());
+    // Each document's sections are numbered 0, 1, ... and none is over the cap
+    // unless it is one element larger than it.
+    let mut by_doc: std::collections::BTreeMap<u64, Vec<u64>> = Default::default();
+    for s in &sections {
+        by_doc
+            .entry(s["document-id"].as_u64().unwrap())
+            .or_default()
+            .push(s["sort"].as_u64().unwrap());
+    }
+    for sorts in by_doc.values_mut() {
+        sorts.sort();
+        assert_eq!(*sorts, (0..sorts.len() as u64).collect::<Vec<_>>());
+    }
+    assert!(by_doc.values().any(|s| s.len() > 2));
+    verify_ok(&sb, &ledger);
+}
