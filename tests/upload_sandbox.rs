@@ -674,3 +674,24 @@ fn a_large_body_is_split_into_sections_in_order() {
     assert!(by_doc.values().any(|s| s.len() > 2));
     verify_ok(&sb, &ledger);
 }
+
+#[test]
+fn a_lost_ledger_with_adopt_existing_makes_no_duplicate() {
+    let (clean_fp, _) = clean();
+    let sb = start(Behaviour::default());
+    let dir = tempfile::tempdir().unwrap();
+    // A run stopped half way, then its ledger lost.
+    let mut o = opts(&sb, &dir.path().join("lost"));
+    o.abort_after = Some(clean().1 / 2);
+    assert!(upload::upload(&o).is_err());
+    let mut o = opts(&sb, &dir.path().join("new"));
+    o.adopt_all = true;
+    let r = upload::upload(&o).unwrap();
+    assert!(r.failures.is_empty(), "{:?}", r.failures);
+    assert!(!r.adopted.is_empty());
+    let (fp, orphans) = fingerprint(&sb);
+    assert_eq!(&fp, clean_fp);
+    // Images cannot be looked up: those of the first run stay unused.
+    assert!(orphans <= 5, "{orphans}");
+    verify_ok(&sb, &dir.path().join("new"));
+}

@@ -112,14 +112,22 @@ fn upload_error(e: &UploadError, url: &str) -> i32 {
     }
 }
 
-pub fn upload(bundle: &Path, t: &Target, dry_run: bool, json: bool, out: &Output) -> i32 {
-    let opts = match options(bundle, t, !dry_run) {
+pub fn upload(
+    bundle: &Path,
+    t: &Target,
+    dry_run: bool,
+    adopt_existing: bool,
+    json: bool,
+    out: &Output,
+) -> i32 {
+    let mut opts = match options(bundle, t, !dry_run) {
         Ok(o) => o,
         Err((code, m)) => {
             eprintln!("error: {m}");
             return code;
         }
     };
+    opts.adopt_all = adopt_existing;
     if dry_run {
         let plan = match upload::dry_run(&opts) {
             Ok(p) => p,

@@ -47,6 +47,9 @@ pub struct UploadOptions {
     pub limits: Limits,
     /// `--only`: the record kinds this run uploads.
     pub only: Only,
+    /// `--adopt-existing`: look every record up (by name and parent) before
+    /// creating it, for when the ledger was lost: what is found is adopted.
+    pub adopt_all: bool,
     pub retry: Retry,
     /// Stop after this many requests, dropping the last answer (tests of resumption).
     pub abort_after: Option<u64>,
@@ -63,6 +66,7 @@ impl UploadOptions {
             ledger: None,
             limits: Limits::default(),
             only: Only::all(),
+            adopt_all: false,
             retry: Retry::default(),
             abort_after: None,
         }
@@ -137,6 +141,7 @@ pub fn upload_loaded(opts: &UploadOptions, bundle: Loaded) -> Result<Report, Upl
         plan,
         limits: opts.limits,
         only: opts.only.clone(),
+        adopt_all: opts.adopt_all,
         report: Mutex::new(Report::default()),
         flat: AtomicBool::new(false),
     });

@@ -32,7 +32,8 @@ pub async fn organizations(run: &Arc<Run>) -> Result<(), Stop> {
                 name: o.name.clone(),
             };
             match find(&run.client, "organization-lookups", &what).await {
-                Ok(Some(found)) if o.match_ == "existing" => {
+                // With --adopt-existing (a lost ledger), one of ours is found too.
+                Ok(Some(found)) if o.match_ == "existing" || run.adopt_all => {
                     run.count(&o.key, true);
                     run.finish(&o.key, &found, "resource-url", Value::Null)?;
                     return Ok(());
@@ -232,7 +233,8 @@ pub async fn folders(run: &Arc<Run>) -> Result<(), Stop> {
                 run.count_done(&f.key);
                 return Ok(());
             }
-            if run.ledger.is_pending(&f.key) {
+            if run.ledger.is_pending(&f.key) || run.adopt_all {
+                run.ledger.pending(&f.key)?;
                 match find(&run.client, "lookups", &what).await {
                     Ok(Some(found)) => {
                         run.count(&f.key, true);

@@ -63,6 +63,8 @@ pub struct Run {
     pub plan: Plan,
     pub limits: Limits,
     pub only: Only,
+    /// Look every record up before creating it (a lost ledger).
+    pub adopt_all: bool,
     pub report: Mutex<Report>,
     /// Document folders answered 404: documents go flat, the path in the name.
     pub flat: AtomicBool,
@@ -148,7 +150,10 @@ impl Run {
         body: &Value,
         what: &Find,
     ) -> Result<Option<Value>, Stop> {
-        if self.ledger.is_pending(key) {
+        if self.ledger.is_pending(key) || self.adopt_all {
+            if !self.ledger.is_pending(key) {
+                self.ledger.pending(key)?;
+            }
             match find(&self.client, "lookups", what).await {
                 Ok(Some(found)) => {
                     bump(&mut self.report.lock().expect("report").adopted, key);
