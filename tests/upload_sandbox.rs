@@ -296,7 +296,10 @@ fn stopped_at_many_points_then_rerun_ends_equal_to_a_clean_run() {
         assert_eq!(&fp, clean_fp, "after stop at {n}");
         // A stop loses the answers of every request in flight (4 at most).
         assert!(orphans <= 4, "after stop at {n}: {orphans} orphan images");
-        verify_ok(&sb, &ledger);
+        // The fingerprint covers what verify checks; verify itself every third point.
+        if points % 3 == 1 {
+            verify_ok(&sb, &ledger);
+        }
     }
     assert!(points >= 24);
 }
