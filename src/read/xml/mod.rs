@@ -180,6 +180,9 @@ pub fn parse<R: Read>(stream: R, ix: &mut Index) -> Result<(), String> {
                     }
                     // `<id>` inside a property or element: its text is the value.
                     (At::Property, "id") | (At::Element, "id") => here,
+                    // The document element (`<hibernate-generic>`) and any other
+                    // wrapper outside an object: objects may still follow inside.
+                    (At::Outside, _) => At::Outside,
                     _ => At::Other,
                 };
                 places.push(next);
