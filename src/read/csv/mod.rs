@@ -33,7 +33,7 @@ pub fn read(archive: &Archive, spill: Option<&Spill>) -> Result<Export, Error> {
     let mut reader = archive.reader()?;
     let content = member(archive, "content.csv")
         .ok_or_else(|| bad("the CSV backup has no content.csv.gz".into()))?;
-    let mut ix = Index::new(format!("{}{content}", archive.root()))
+    let mut ix = Index::new(content.clone())
         .map_err(|e| Error::io(archive.path(), e))?;
     if let Some(name) = member(archive, "exportDescriptor.properties") {
         let mut text = String::new();
