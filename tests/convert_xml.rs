@@ -110,7 +110,12 @@ fn only_live_content_becomes_documents() {
     assert!(draft[0]["message"].as_str().unwrap().contains("Draft plan"));
     let deleted = codes(&f, "deleted-skipped");
     assert_eq!(deleted.len(), 1);
-    assert!(deleted[0]["message"].as_str().unwrap().contains("Old stuff"));
+    assert!(
+        deleted[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Old stuff")
+    );
     let hist = codes(&f, "historical-version-skipped");
     assert_eq!(hist.len(), 1);
     assert_eq!(hist[0]["page"], "doc/ACX/101");
@@ -123,7 +128,10 @@ fn tree_follows_parents_and_missing_parent_goes_to_root() {
     let (_t, out) = converted();
     let docs = by_key(jsonl(&out, "documents.jsonl"));
     let anc = |k: &str| docs[k]["source"]["ancestors"].clone();
-    assert_eq!(anc("doc/ACX/102"), serde_json::json!(["Acme Home", "Network"]));
+    assert_eq!(
+        anc("doc/ACX/102"),
+        serde_json::json!(["Acme Home", "Network"])
+    );
     assert_eq!(anc("doc/ACX/107"), serde_json::json!(["Acme Home"]));
     // Printer Quirks names parent 999, which is not in the export.
     assert_eq!(anc("doc/ACX/103"), serde_json::json!([]));
@@ -137,7 +145,10 @@ fn tree_follows_parents_and_missing_parent_goes_to_root() {
     let legacy = home.find(">Legacy notes</a>").unwrap();
     let network = home.find(">Network</a>").unwrap();
     assert!(legacy < network, "children list out of position order");
-    assert!(home.contains(">Servers</a>"), "children all=true lists grandchildren");
+    assert!(
+        home.contains(">Servers</a>"),
+        "children all=true lists grandchildren"
+    );
 }
 
 #[test]
@@ -166,7 +177,10 @@ fn current_attachment_version_is_staged_with_record_name_and_type() {
     assert_eq!(n["media_type"], "text/plain");
     for (_, bytes) in files(&out.join("blobs")) {
         assert!(!bytes.starts_with(b"OLD DIAGRAM"), "version 1 was staged");
-        assert!(!bytes.starts_with(b"DELETED"), "a deleted attachment was staged");
+        assert!(
+            !bytes.starts_with(b"DELETED"),
+            "a deleted attachment was staged"
+        );
     }
 }
 
@@ -181,7 +195,10 @@ fn code_block_is_byte_exact_across_nested_cdata() {
         code,
         "  # leading spaces are kept\nif [[ $(cat /proc/loadavg | cut -d' ' -f1) ]]> /dev/null; then\n    echo \"<ok> & done\"\nfi\n"
     );
-    assert!(html.contains("<p><strong>Load check</strong></p>"), "code title");
+    assert!(
+        html.contains("<p><strong>Load check</strong></p>"),
+        "code title"
+    );
     assert!(html.contains("<pre><code>   indented\n\tTabbed line\n</code></pre>"));
 }
 
@@ -236,7 +253,12 @@ fn macros_links_and_structure_convert() {
     assert_eq!(wiki[0]["page"], "doc/ACX/107");
     let unknown = codes(&f, "macro-unsupported");
     assert_eq!(unknown.len(), 1, "{unknown:?}");
-    assert!(unknown[0]["message"].as_str().unwrap().contains("acme-widget"));
+    assert!(
+        unknown[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("acme-widget")
+    );
     // Labels (global only) and comments.
     assert!(net.contains("<strong>Labels:</strong> network</p>"));
     assert!(!net.contains("my-favourite"));

@@ -58,7 +58,8 @@ fn backup(dest: &Path) {
     let props = "propertyid,propertyname,stringval,longval,dateval,contentid\r\n70,MEDIA_TYPE,application/pdf,,,50\r\n71,FILESIZE,,9,,50\r\n";
     let labels = "labelid,name,owner,namespace,creationdate,lastmoddate\r\n80,runbook,,global,,\r\n81,favourite,u1,my,,\r\n";
     let content_label = "id,labelid,contentid,pagetemplateid,owner,creationdate,lastmoddate,labelableid,labelabletype\r\n82,80,11,,u1,,,11,CONTENT\r\n83,81,11,,u1,,,11,CONTENT\r\n";
-    let users = "user_key,username,lower_username,aaid\r\nu1,carol.cloud,carol.cloud,557058:abc\r\n";
+    let users =
+        "user_key,username,lower_username,aaid\r\nu1,carol.cloud,carol.cloud,557058:abc\r\n";
 
     let file = std::fs::File::create(dest).unwrap();
     let mut zip = zip::ZipWriter::new(file);
@@ -67,7 +68,10 @@ fn backup(dest: &Path) {
         zip.start_file(name, opts).unwrap();
         zip.write_all(&bytes).unwrap();
     };
-    add("exportDescriptor.properties.gz", descriptor.as_bytes().to_vec());
+    add(
+        "exportDescriptor.properties.gz",
+        descriptor.as_bytes().to_vec(),
+    );
     add("spaces.csv.gz", gz(spaces));
     add("content.csv.gz", content.into_bytes());
     add("bodycontent.csv.gz", gz(&bodycontent));
@@ -102,7 +106,10 @@ fn csv_backup_converts_live_content() {
     assert_eq!(docs[2]["source"]["ancestors"], serde_json::json!([]));
 
     let home = std::fs::read_to_string(out.join("documents/CSV/10.html")).unwrap();
-    assert!(home.contains("data-cf2itglue-doc=\"doc/CSV/11\">Child</a>"), "{home}");
+    assert!(
+        home.contains("data-cf2itglue-doc=\"doc/CSV/11\">Child</a>"),
+        "{home}"
+    );
     assert!(home.contains("carol.cloud"));
     assert!(home.contains("Second line, with \"quotes\"."));
     let child_html = std::fs::read_to_string(out.join("documents/CSV/11.html")).unwrap();
@@ -138,7 +145,11 @@ fn csv_backup_without_content_table_is_not_an_export() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("partial");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("exportDescriptor.properties"), "exportFormat=csv\n").unwrap();
+    std::fs::write(
+        dir.join("exportDescriptor.properties"),
+        "exportFormat=csv\n",
+    )
+    .unwrap();
     std::fs::write(dir.join("spaces.csv.gz"), "spaceid\r\n1\r\n").unwrap();
     let o = run(&[
         "convert",
@@ -155,7 +166,11 @@ fn damaged_gzip_member_is_a_clear_error() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("damaged");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("exportDescriptor.properties"), "exportFormat=csv\n").unwrap();
+    std::fs::write(
+        dir.join("exportDescriptor.properties"),
+        "exportFormat=csv\n",
+    )
+    .unwrap();
     let mut bad = gz("contentid,contenttype,title\r\n10,PAGE,Home\r\n");
     bad.truncate(bad.len() / 2);
     std::fs::write(dir.join("content.csv.gz"), bad).unwrap();

@@ -82,7 +82,10 @@ fn external_entities_are_never_read() {
     let out = tmp.path().join("out");
     convert(&src, &out);
     let text = all_text(&out);
-    assert!(!text.contains("TOP-SECRET-CONTENT"), "an external entity was read");
+    assert!(
+        !text.contains("TOP-SECRET-CONTENT"),
+        "an external entity was read"
+    );
     assert_eq!(jsonl(&out, "documents.jsonl").len(), 1);
 }
 
@@ -106,7 +109,10 @@ fn truncated_entities_xml_is_a_clear_error() {
     assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(err.contains("entities.xml"), "{err}");
-    assert!(err.contains("truncated") || err.contains("not well-formed"), "{err}");
+    assert!(
+        err.contains("truncated") || err.contains("not well-formed"),
+        "{err}"
+    );
     assert!(!err.contains("panicked"), "{err}");
 }
 
@@ -127,7 +133,10 @@ fn mismatched_tags_are_a_clear_error() {
     ]);
     assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.contains("entities.xml") && err.contains("byte"), "{err}");
+    assert!(
+        err.contains("entities.xml") && err.contains("byte"),
+        "{err}"
+    );
 }
 
 #[test]

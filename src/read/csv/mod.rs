@@ -33,8 +33,7 @@ pub fn read(archive: &Archive, spill: Option<&Spill>) -> Result<Export, Error> {
     let mut reader = archive.reader()?;
     let content = member(archive, "content.csv")
         .ok_or_else(|| bad("the CSV backup has no content.csv.gz".into()))?;
-    let mut ix = Index::new(content.clone())
-        .map_err(|e| Error::io(archive.path(), e))?;
+    let mut ix = Index::new(content.clone()).map_err(|e| Error::io(archive.path(), e))?;
     if let Some(name) = member(archive, "exportDescriptor.properties") {
         let mut text = String::new();
         open(archive, &mut reader, &name)
@@ -42,13 +41,12 @@ pub fn read(archive: &Archive, spill: Option<&Spill>) -> Result<Export, Error> {
             .map_err(|e| bad(format!("cannot read {}{name}: {e}", archive.root())))?;
         ix.descriptor_space = descriptor_space(&text);
     }
-    let mut load = |table: &str, f: &mut dyn FnMut(&Row) -> io::Result<()>| match member(
-        archive, table,
-    ) {
-        Some(name) => rows(archive, &mut reader, &name, f)
-            .map_err(|e| bad(format!("{}{name}: {e}", archive.root()))),
-        None => Ok(()),
-    };
+    let mut load =
+        |table: &str, f: &mut dyn FnMut(&Row) -> io::Result<()>| match member(archive, table) {
+            Some(name) => rows(archive, &mut reader, &name, f)
+                .map_err(|e| bad(format!("{}{name}: {e}", archive.root()))),
+            None => Ok(()),
+        };
 
     // Media types first: attachments take theirs from contentproperties.
     let mut media: HashMap<String, String> = HashMap::new();

@@ -201,9 +201,42 @@ fn parse_raw(fragment: &str) -> (Element, Option<String>) {
     cfg.check_comments = false;
     let mut stack: Vec<Element> = vec![Element::default()];
     let mut skipped = 0usize;
+    // White space between the tags of a plain-text body (pretty-printed input)
+    // is not content: it is held back and kept only when more escaped text
+    // follows, dropped before a CDATA section or the end of the element.
+    let mut held = String::new();
+    let mut plain_cdata = false;
     let mut error = None;
     loop {
-        match reader.read_event() {
+        let event = reader.read_event();
+        let in_plain = stack
+            .last()
+            .is_some_and(|e| e.name.starts_with("ac:plain-text"));
+        match &event {
+            Ok(Event::Text(t)) if in_plain && t.chars().all(char::is_whitespace) => {
+                held.push_str(t);
+                continue;
+            }
+            Ok(Event::Text(_)) | Ok(Event::GeneralRef(_)) => {
+                let h = std::mem::take(&mut held);
+                push_text(&mut stack, &h);
+            }
+            // Trailing white space of a body without CDATA is its content.
+            Ok(Event::End(_)) if in_plain && !plain_cdata => {
+                let h = std::mem::take(&mut held);
+                push_text(&mut stack, &h);
+            }
+            Ok(Event::CData(_)) => {
+                plain_cdata |= in_plain;
+                held.clear();
+            }
+            Ok(Event::Start(_)) => {
+                plain_cdata = false;
+                held.clear();
+            }
+            _ => held.clear(),
+        }
+        match event {
             Ok(Event::Start(s)) => {
                 let el = element(&s);
                 if el.name == ROOT && stack.len() == 1 && stack[0].name.is_empty() {
@@ -292,6 +325,12 @@ mod tests {
         assert_eq!(m.attr("ac:name"), Some("code"));
         assert_eq!(m.text(), "x]]>y");
         assert_eq!(root.child("p").unwrap().text(), "a\u{a0}b");
+        // Pretty-printing around the CDATA is not content; escaped text is.
+        let (root, _) = parse(
+            "<ac:plain-text-body>\n\t\t<![CDATA[  a\n]]>\n\t</ac:plain-text-body><ac:plain-text-body>  &lt;b&gt; \n</ac:plain-text-body>",
+        );
+        let bodies: Vec<String> = root.elements().map(Element::text).collect();
+        assert_eq!(bodies, ["  a\n", "  <b> \n"]);
     }
 
     #[test]
@@ -303,7 +342,10 @@ mod tests {
         let (root, err, repaired) = parse_repairing(body);
         assert_eq!(err, None);
         assert!(repaired);
-        assert_eq!(root.child("ac:structured-macro").unwrap().text(), "a ]] b\n");
+        assert_eq!(
+            root.child("ac:structured-macro").unwrap().text(),
+            "a ]] b\n"
+        );
         assert_eq!(root.child("p").unwrap().text(), "after");
         // No "]] >": closed just before the end tag.
         let body = "<ac:plain-text-body><![CDATA[x</ac:plain-text-body><p>z</p>";

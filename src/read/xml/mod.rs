@@ -32,8 +32,7 @@ pub fn read(archive: &Archive, spill: Option<&Spill>) -> Result<Export, Error> {
         reason,
     };
     let mut reader = archive.reader()?;
-    let mut ix = Index::new(entry)
-        .map_err(|e| Error::io(archive.path(), e))?;
+    let mut ix = Index::new(entry).map_err(|e| Error::io(archive.path(), e))?;
     if archive.contains("exportDescriptor.properties") {
         let text = reader
             .read_string("exportDescriptor.properties", MAX_DESCRIPTOR_BYTES)
