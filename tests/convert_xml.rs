@@ -281,3 +281,28 @@ fn no_storage_markup_leaks_into_documents() {
         }
     }
 }
+
+#[test]
+fn xml_and_html_exports_convert_in_one_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("both");
+    let o = run(&[
+        "convert",
+        sample().to_str().unwrap(),
+        sample_xml().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.code() == Some(0), "{}", stderr(&o));
+    let orgs: Vec<String> = jsonl(&out, "organizations.jsonl")
+        .iter()
+        .map(|o| o["key"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(orgs, ["org/ACME", "org/ACX"]);
+    let docs = jsonl(&out, "documents.jsonl");
+    assert!(docs.iter().any(|d| d["key"] == "doc/ACX/101"));
+    assert!(docs.iter().any(|d| d["key"] == "doc/ACME/98310"));
+    let ok = run(&["check", out.to_str().unwrap()]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+}
