@@ -111,6 +111,10 @@ pub struct When {
     pub space: Option<String>,
     /// Page id(s).
     pub id: Option<OneOrMany>,
+    /// The page uses one of these macros (names as in Confluence: "info", "expand",
+    /// "code", "jira", "details", ...; see the README for what each export shows).
+    #[serde(rename = "macro")]
+    pub macro_: Option<OneOrMany>,
     /// A table whose header row has all of these (case, spacing and bold ignored).
     pub table_headers: Option<Vec<String>>,
     /// A key–value page with all of these keys.

@@ -91,9 +91,26 @@ struct PendingTags {
 }
 
 /// Classifies every space with a mapping. Bodies that change (secrets replaced)
-/// are written back (parked again when a spill is used).
-pub fn classify(spaces: &mut [Space], m: &Mapping, spill: Option<&Spill>) -> io::Result<Plan> {
+/// are written back (parked again when a spill is used). `reported` are the
+/// readers' findings so far: their macro findings tell which macros a page used.
+pub fn classify(
+    spaces: &mut [Space],
+    m: &Mapping,
+    spill: Option<&Spill>,
+    reported: &[Finding],
+) -> io::Result<Plan> {
     let mut plan = Plan::default();
+    let mut macros_of: HashMap<PageKey, BTreeSet<String>> = HashMap::new();
+    for f in reported {
+        if let (Some(s), Some(p), Some(name)) =
+            (&f.space_key, &f.page_id, rules::macro_of_finding(f))
+        {
+            macros_of
+                .entry((s.clone(), p.clone()))
+                .or_default()
+                .insert(name);
+        }
+    }
     for (name, def) in &m.flexible_asset_type {
         plan.flexible_asset_types.push(FlexibleAssetType {
             key: keys::flexible_asset_type(name),
@@ -161,6 +178,10 @@ pub fn classify(spaces: &mut [Space], m: &Mapping, spill: Option<&Spill>) -> io:
             let empty = Body::default();
             let b = body.as_ref().unwrap_or(&empty);
             let kv_rows = kv::rows(b, m.detect.key_value.min_rows);
+            let mut macros = macros_of
+                .remove(&(skey.clone(), page.id.clone()))
+                .unwrap_or_default();
+            rules::macros_in(&b.blocks, &mut macros);
             let facts = Facts {
                 space: &skey,
                 page,
@@ -169,6 +190,7 @@ pub fn classify(spaces: &mut [Space], m: &Mapping, spill: Option<&Spill>) -> io:
                 kv_keys: kv_rows
                     .as_ref()
                     .map(|r| r.iter().map(|x| norm(&x.key)).collect()),
+                macros: &macros,
             };
             let rule = rules::first(&m.rule, &facts);
             let make = match rule {
@@ -199,6 +221,7 @@ pub fn classify(spaces: &mut [Space], m: &Mapping, spill: Option<&Spill>) -> io:
                 becomes.push(format!("nothing: skipped{via}"));
             }
             let mut changed = false;
+            let (mut made_pw, mut made_ct) = (0, 0);
             if let (Some(body), false) = (body.as_mut(), make == Make::Skip) {
                 let ctx = PageCtx {
                     space: &skey,
@@ -249,6 +272,7 @@ pub fn classify(spaces: &mut [Space], m: &Mapping, spill: Option<&Spill>) -> io:
                             ),
                         )));
                         becomes.push(format!("{} password(s)", pws.len()));
+                        made_pw = pws.len();
                         plan.passwords.extend(pws);
                     }
                 }
@@ -268,6 +292,7 @@ pub fn classify(spaces: &mut [Space], m: &Mapping, spill: Option<&Spill>) -> io:
                 if let Some(cols) = ct_cols {
                     let mut cs = contacts::extract(body, &ctx, cols);
                     let before = cs.len();
+                    made_ct = before;
                     cs.retain(|c| {
                         let lower = |s: &Option<String>| s.as_deref().unwrap_or("").to_lowercase();
                         seen_people.insert((
@@ -361,6 +386,12 @@ pub fn classify(spaces: &mut [Space], m: &Mapping, spill: Option<&Spill>) -> io:
                         dec.document = r
                             .keep_document
                             .unwrap_or_else(|| more_than_first_table(body));
+                        plan.findings.push(on(made_from_page(
+                            &format!("flexible asset of type {tname:?}"),
+                            &via,
+                            dec.document,
+                            r.keep_document.is_some(),
+                        )));
                         becomes.push(format!("flexible asset {tname}{via}"));
                     }
                     (Make::Configuration, Some(rows), Some(key), r) => {
@@ -401,6 +432,17 @@ pub fn classify(spaces: &mut [Space], m: &Mapping, spill: Option<&Spill>) -> io:
                         dec.document = r
                             .keep_document
                             .unwrap_or_else(|| more_than_first_table(body));
+                        let what = if rule.is_some() {
+                            "configuration"
+                        } else {
+                            "configuration ([detect.key_value])"
+                        };
+                        plan.findings.push(on(made_from_page(
+                            what,
+                            &via,
+                            dec.document,
+                            r.keep_document.is_some(),
+                        )));
                         becomes.push(format!("configuration{via}"));
                     }
                     (Make::FlexibleAsset | Make::Configuration, _, _, _) => {
@@ -414,7 +456,24 @@ pub fn classify(spaces: &mut [Space], m: &Mapping, spill: Option<&Spill>) -> io:
                         )));
                     }
                     (Make::Passwords | Make::Contacts, _, _, Some(r)) => {
-                        dec.document = r.keep_document.unwrap_or(true);
+                        let made = if make == Make::Passwords {
+                            made_pw
+                        } else {
+                            made_ct
+                        };
+                        if made == 0 {
+                            // Nothing came out: the page must not vanish.
+                            plan.findings.push(on(Finding::new(
+                                Code::MappingUnused,
+                                format!(
+                                    "rule{via} makes {} of page {:?}, which has no such table; it stays a document",
+                                    make.as_str(),
+                                    page.title
+                                ),
+                            )));
+                        } else {
+                            dec.document = r.keep_document.unwrap_or(true);
+                        }
                     }
                     _ => {
                         if kv_rows.is_some() {
@@ -448,6 +507,22 @@ pub fn classify(spaces: &mut [Space], m: &Mapping, spill: Option<&Spill>) -> io:
     }
     relate(&mut plan, &links_of, &record_of, &fa_type_of, pending);
     Ok(plan)
+}
+
+/// The `record-extracted` finding of a page that became a flexible asset or a
+/// configuration: what it became, by which rule, and whether a document stays
+/// (`explicit`: the rule's `keep_document`, else decided by the page's content).
+fn made_from_page(what: &str, via: &str, document_kept: bool, explicit: bool) -> Finding {
+    let doc = match (document_kept, explicit) {
+        (true, true) => "the page also stays a document (keep_document = true)",
+        (true, false) => "the page also stays a document: it holds more than the key–value table",
+        (false, true) => "no document is kept (keep_document = false)",
+        (false, false) => "no document is kept: the key–value table was all the page held",
+    };
+    Finding::new(
+        Code::RecordExtracted,
+        format!("page became a {what}{via}; {doc}"),
+    )
 }
 
 fn page_has_content(page: &Page, body: Option<&Body>) -> bool {

@@ -38,7 +38,11 @@ pub fn run(
         .iter_mut()
         .flat_map(|(_, s, _)| std::mem::take(s))
         .collect();
-    let plan = match crate::classify::classify(&mut all, &mapping, Some(&spill)) {
+    let reported: Vec<crate::model::Finding> = read
+        .iter()
+        .flat_map(|(_, _, f)| f.iter().cloned())
+        .collect();
+    let plan = match crate::classify::classify(&mut all, &mapping, Some(&spill), &reported) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: cannot read a page body back from the temporary file: {e}");
