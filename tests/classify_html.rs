@@ -370,6 +370,119 @@ fn a_bad_mapping_is_an_error_naming_the_line() {
     );
 }
 
+/// The real Cloud export classified with its own draft mapping, unedited: it
+/// converts, every page file is a document, folder or record or is named by a
+/// finding, each flexible asset has a finding saying what its page became, keys
+/// are unique, and the bundle checks (skipped when the corpus is absent).
+#[test]
+fn corpus_export_converts_with_its_draft_mapping() {
+    let Some(export) = corpus("dlx-cloud-html") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let draft = tmp.path().join("draft.toml");
+    let o = run(&[
+        "scan",
+        export.to_str().unwrap(),
+        "--write-mapping",
+        draft.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The draft proposes rules commented out for single pages; switch on all of them.
+    let text = fs::read_to_string(&draft).unwrap();
+    let on: String = text
+        .lines()
+        .map(|l| match l.strip_prefix("# ") {
+            Some(rest)
+                if rest.starts_with("[[rule]]")
+                    || rest.starts_with("when = ")
+                    || rest.starts_with("make = ")
+                    || rest.starts_with("type = ")
+                    || rest.starts_with("[flexible_asset_type.")
+                    || rest.starts_with("fields = [")
+                    || rest.starts_with("  { name = ")
+                    || rest == "]" =>
+            {
+                rest.to_string()
+            }
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let all_on = tmp.path().join("all-on.toml");
+    fs::write(&all_on, on).unwrap();
+    let out = tmp.path().join("b");
+    let o = run(&[
+        "convert",
+        export.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--mapping",
+        all_on.to_str().unwrap(),
+        "--no-preview",
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let assets = jsonl(&out, "flexible_assets.jsonl");
+    let types = jsonl(&out, "flexible_asset_types.jsonl");
+    assert!(assets.len() >= 40, "{} flexible assets", assets.len());
+    assert!(types.len() >= 5, "{} types", types.len());
+    let mut staged = std::collections::BTreeSet::new();
+    let mut keys = std::collections::BTreeSet::new();
+    for file in [
+        "documents.jsonl",
+        "folders.jsonl",
+        "flexible_assets.jsonl",
+        "configurations.jsonl",
+        "contacts.jsonl",
+        "passwords.jsonl",
+    ] {
+        for r in jsonl(&out, file) {
+            let key = r["key"].as_str().unwrap().to_string();
+            assert!(keys.insert(key.clone()), "{key} twice");
+            staged.insert(r["source"]["page_id"].as_str().unwrap().to_string());
+        }
+    }
+    let found = findings(&out);
+    for a in &assets {
+        let key = a["key"].as_str().unwrap();
+        let page_doc = key.replacen("fa/", "doc/", 1);
+        assert!(
+            found.iter().any(|f| f["code"] == "record-extracted"
+                && (f["page"] == key || f["page"] == page_doc.as_str())
+                && f["message"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("page became a flexible asset")),
+            "no record-extracted finding for {key}"
+        );
+        let ty = a["type"].as_str().unwrap();
+        assert!(
+            types.iter().any(|t| t["key"] == ty),
+            "{key}: unknown type {ty}"
+        );
+    }
+    let reported: std::collections::BTreeSet<String> = found
+        .iter()
+        .filter_map(|f| f["detail"].as_str().map(str::to_string))
+        .collect();
+    for entry in fs::read_dir(&export).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().to_string();
+        if name == "index.html" || !name.ends_with(".html") {
+            continue;
+        }
+        let id = name.trim_end_matches(".html").rsplit('_').next().unwrap();
+        assert!(
+            staged.contains(id) || reported.contains(id),
+            "{name} is neither staged nor named by a finding"
+        );
+    }
+    let ok = run(&["check", out.to_str().unwrap()]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+}
+
 /// The draft written for a real export is valid: its header signatures and titles
 /// hold newlines and odd characters (skipped when the corpus is absent).
 #[test]
