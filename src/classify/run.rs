@@ -17,7 +17,7 @@ use super::{Outcome, PageCtx, PageTarget, Plan};
 use crate::bundle::{
     Configuration, FieldDef, FlexibleAsset, FlexibleAssetType, PageSource, RelatedItem, keys,
 };
-use crate::model::{Block, Body, Code, Finding, LinkTarget, Page, Space, Spill};
+use crate::model::{Block, Body, Code, Finding, Inline, LinkTarget, Page, Space, Spill, Style};
 
 type PageKey = (String, String);
 
@@ -46,13 +46,26 @@ fn put_body(page: &mut Page, body: Body, changed: bool, spill: Option<&Spill>) -
     Ok(())
 }
 
-/// True when a body holds something besides its first table.
+/// The "Labels: a, b" line `[documents] labels = "append"` adds (see
+/// `transform::extras`): not content of its own.
+fn is_labels_line(b: &Block) -> bool {
+    match b {
+        Block::Para(i) => matches!(
+            i.first(),
+            Some(Inline::Styled(Style::Strong, c)) if c == &[Inline::Text("Labels:".into())]
+        ),
+        _ => false,
+    }
+}
+
+/// True when a body holds something besides its first table (and the labels line).
 fn more_than_first_table(body: &Body) -> bool {
     let mut seen_table = false;
     fn walk(blocks: &[Block], seen: &mut bool) -> bool {
         for b in blocks {
             match b {
                 Block::Table(_) if !*seen => *seen = true,
+                b if is_labels_line(b) => {}
                 Block::Group(inner) => {
                     if walk(inner, seen) {
                         return true;
@@ -679,5 +692,41 @@ fn relate(
             v.sort();
             v.dedup();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Cell, Row, Table};
+
+    #[test]
+    fn the_labels_line_is_not_content_of_its_own() {
+        let cell = |t: &str| Cell {
+            header: false,
+            colspan: 1,
+            rowspan: 1,
+            blocks: vec![Block::Para(vec![Inline::Text(t.into())])],
+        };
+        let table = Block::Table(Table {
+            rows: vec![Row {
+                cells: vec![cell("Hostname"), cell("DC01")],
+            }],
+        });
+        let mut page = Page::new("1", "DC01");
+        page.labels = vec!["server".into()];
+        page.body = Some(Body {
+            blocks: vec![table],
+        });
+        let extras = crate::transform::Extras::default();
+        crate::transform::extras::apply_page("ACME", &mut page, extras);
+        let body = page.body.unwrap();
+        assert_eq!(body.blocks.len(), 2, "the labels line was appended");
+        assert!(!more_than_first_table(&body));
+        let mut more = body.clone();
+        more.blocks.push(Block::Para(vec![Inline::Text(
+            "Labels: typed by hand".into(),
+        )]));
+        assert!(more_than_first_table(&more));
     }
 }
