@@ -219,6 +219,8 @@ fn a_subtree_becomes_its_own_organization_and_links_become_related_items() {
     let manifest: Value =
         serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["mapping"]["file_name"], "acme-mapping.toml");
+    let hash = blake3::hash(&fs::read(mapping()).unwrap());
+    assert_eq!(manifest["mapping"]["blake3"], hash.to_hex().as_str());
     assert_eq!(manifest["counts"]["organizations"], 4);
     assert_eq!(manifest["counts"]["passwords"], 5);
 }
