@@ -268,6 +268,22 @@ fn draft_mapping_converts_unedited_and_edited_as_the_readme_shows() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = fs::read_to_string(&draft).unwrap();
+    // A second run never writes over the file (it may hold the user's edits).
+    fs::write(&draft, "# edited\n").unwrap();
+    let again = run(&[
+        "scan",
+        sample().to_str().unwrap(),
+        "--write-mapping",
+        draft.to_str().unwrap(),
+    ]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        stderr(&again).contains("draft.toml: already exists"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(fs::read_to_string(&draft).unwrap(), "# edited\n");
+    fs::write(&draft, &text).unwrap();
     assert!(text.contains("# Key–value pages (3): DC01, FS01, Hyper-V Host HV01\n[[rule]]"));
     assert!(text.contains("[flexible_asset_type.\"Server\"]"));
     assert!(text.contains(
