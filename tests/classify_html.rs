@@ -522,3 +522,51 @@ fn draft_of_the_corpus_export_parses() {
     assert!(m.is_ok(), "{}", m.err().unwrap());
     assert!(m.unwrap().0.rule.len() >= 5);
 }
+
+/// Every XML package of the corpus: the draft mapping scan writes for it parses,
+/// and the package converts with it and checks (skipped when the corpus is absent).
+#[test]
+fn xml_corpus_packages_convert_with_their_draft_mapping() {
+    let Some(fixtures) = corpus("xwiki-xml-fixtures") else {
+        return;
+    };
+    let mut exports: Vec<PathBuf> = fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    exports.sort();
+    if let Some(misc) = corpus("xwiki-xml-misc-personal-space") {
+        exports.push(misc.join("misc.xml.zip"));
+    }
+    assert!(exports.len() >= 50, "{} packages", exports.len());
+    let tmp = tempfile::tempdir().unwrap();
+    for (i, export) in exports.iter().enumerate() {
+        let draft = tmp.path().join(format!("draft-{i}.toml"));
+        let out = tmp.path().join(format!("b-{i}"));
+        let name = export.display();
+        let o = run(&[
+            "scan",
+            export.to_str().unwrap(),
+            "--write-mapping",
+            draft.to_str().unwrap(),
+            "--quiet",
+        ]);
+        assert!(o.status.success(), "scan {name}: {}", stderr(&o));
+        let m = cf2itglue::classify::mapping::load(&draft);
+        assert!(m.is_ok(), "draft of {name}: {}", m.err().unwrap());
+        let o = run(&[
+            "convert",
+            export.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--mapping",
+            draft.to_str().unwrap(),
+            "--no-preview",
+            "--quiet",
+        ]);
+        assert!(o.status.success(), "convert {name}: {}", stderr(&o));
+        let ok = run(&["check", out.to_str().unwrap()]);
+        assert!(ok.status.success(), "check {name}: {}", stderr(&ok));
+    }
+}
