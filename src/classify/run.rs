@@ -261,7 +261,10 @@ pub fn classify(
                             .map(|c| c.get_ref()),
                     );
                     (Some(&rule_pw), rule_ref.and_then(|r| r.category.as_deref()))
-                } else if m.detect.passwords.enabled {
+                } else if m.detect.passwords.enabled || record_key.is_some() {
+                    // A page that becomes a record always loses its secrets to
+                    // Password records, even with the detector off: otherwise a
+                    // "Password | value" row would land in a field or the notes.
                     (Some(&detect_pw), m.detect.passwords.category.as_deref())
                 } else {
                     (None, None)
@@ -699,6 +702,63 @@ fn relate(
 mod tests {
     use super::*;
     use crate::model::{Cell, Row, Table};
+
+    fn kv_cell(t: &str) -> Cell {
+        Cell {
+            header: false,
+            colspan: 1,
+            rowspan: 1,
+            blocks: vec![Block::Para(vec![Inline::Text(t.into())])],
+        }
+    }
+
+    #[test]
+    fn a_record_page_loses_its_secrets_even_with_the_detector_off() {
+        let rows = [
+            ("Hostname", "FW01"),
+            ("IP Address", "10.20.0.1"),
+            ("Admin user", "admin"),
+            ("Password", "Fw-S3cret!42"),
+            ("Console", "https://10.20.0.1:4444"),
+        ];
+        let mut page = Page::new("7", "FW01");
+        page.body = Some(Body {
+            blocks: vec![Block::Table(Table {
+                rows: rows
+                    .iter()
+                    .map(|(k, v)| Row {
+                        cells: vec![kv_cell(k), kv_cell(v)],
+                    })
+                    .collect(),
+            })],
+        });
+        let mut spaces = vec![Space {
+            key: "ACME".into(),
+            name: "Acme".into(),
+            description: None,
+            home: None,
+            pages: vec![page],
+            missing_pages: Default::default(),
+            base_urls: Default::default(),
+        }];
+        let m = crate::classify::mapping::parse(
+            "[[rule]]\nwhen = { keys = [\"Hostname\"] }\nmake = \"configuration\"\n[detect.passwords]\nenabled = false\n",
+            std::path::Path::new("m.toml"),
+        )
+        .unwrap();
+        let plan = classify(&mut spaces, &m, None, &[]).unwrap();
+        assert_eq!(plan.configurations.len(), 1);
+        let cfg = &plan.configurations[0];
+        assert_eq!(cfg.hostname.as_deref(), Some("FW01"));
+        assert_eq!(plan.passwords.len(), 1);
+        let pw = &plan.passwords[0];
+        assert_eq!(pw.password.as_deref(), Some("Fw-S3cret!42"));
+        assert_eq!(pw.embedded_in.as_deref(), Some("cfg/ACME/7"));
+        let json = serde_json::to_string(&plan.configurations).unwrap();
+        assert!(!json.contains("Fw-S3cret"), "{json}");
+        let body = tables::blocks_text(&spaces[0].pages[0].body.as_ref().unwrap().blocks);
+        assert!(!body.contains("Fw-S3cret"), "{body}");
+    }
 
     #[test]
     fn the_labels_line_is_not_content_of_its_own() {
