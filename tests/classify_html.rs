@@ -347,6 +347,34 @@ fn scan_shows_what_each_page_becomes() {
         "{e}"
     );
     assert!(!e.contains("Tr0ub4dor"));
+    assert!(
+        !e.contains("mapping: "),
+        "every part of the sample mapping is used: {e}"
+    );
+
+    // A rule or organization that finds nothing is named.
+    let tmp = tempfile::tempdir().unwrap();
+    let m = tmp.path().join("typo.toml");
+    fs::write(
+        &m,
+        "[[organization]]\nspace = \"ACNE\"\n\n[[rule]]\nwhen = { title = \"Contcts*\" }\nmake = \"contacts\"\n",
+    )
+    .unwrap();
+    let o = run(&[
+        "scan",
+        sample().to_str().unwrap(),
+        "--mapping",
+        m.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("mapping: [[rule]] 1 matched no page"), "{e}");
+    assert!(
+        e.contains(
+            "mapping: [[organization]] names space \"ACNE\", which no export of this run holds"
+        ),
+        "{e}"
+    );
 }
 
 #[test]

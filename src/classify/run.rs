@@ -155,6 +155,7 @@ pub fn classify(
     let mut secrets: Vec<(String, String, String)> = Vec::new();
     let mut secret_pages: BTreeSet<PageKey> = BTreeSet::new();
     let mut seen_people: BTreeSet<(String, String, String, String)> = BTreeSet::new();
+    let mut rule_used = vec![false; m.rule.len()];
     for space in spaces.iter_mut() {
         let assign = super::orgs::assign(space, m, &mut plan);
         let org_names: HashMap<String, String> = plan
@@ -206,6 +207,9 @@ pub fn classify(
                 macros: &macros,
             };
             let rule = rules::first(&m.rule, &facts);
+            if let Some((i, _)) = rule {
+                rule_used[i] = true;
+            }
             let make = match rule {
                 Some((_, r)) => r.make,
                 None if kv_rows.is_some() => m.detect.key_value.make,
@@ -521,6 +525,27 @@ pub fn classify(
         secrets.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         scrub_all(spaces, spill, &secrets, &mut plan)?;
     }
+    // Parts of the mapping that found nothing: most often a typo in a title or key.
+    for (i, used) in rule_used.iter().enumerate() {
+        if !used {
+            plan.findings.push(Finding::new(
+                Code::MappingUnused,
+                format!("[[rule]] {} matched no page", i + 1),
+            ));
+        }
+    }
+    for o in &m.organization {
+        let o = o.get_ref();
+        if !spaces.iter().any(|s| s.key.eq_ignore_ascii_case(&o.space)) {
+            plan.findings.push(Finding::new(
+                Code::MappingUnused,
+                format!(
+                    "[[organization]] names space {:?}, which no export of this run holds",
+                    o.space
+                ),
+            ));
+        }
+    }
     relate(&mut plan, &links_of, &record_of, &fa_type_of, pending);
     Ok(plan)
 }
@@ -748,6 +773,11 @@ mod tests {
         .unwrap();
         let plan = classify(&mut spaces, &m, None, &[]).unwrap();
         assert_eq!(plan.configurations.len(), 1);
+        assert!(
+            !plan.findings.iter().any(|f| f.code == Code::MappingUnused),
+            "the rule was used: {:?}",
+            plan.findings
+        );
         let cfg = &plan.configurations[0];
         assert_eq!(cfg.hostname.as_deref(), Some("FW01"));
         assert_eq!(plan.passwords.len(), 1);
@@ -758,6 +788,38 @@ mod tests {
         assert!(!json.contains("Fw-S3cret"), "{json}");
         let body = tables::blocks_text(&spaces[0].pages[0].body.as_ref().unwrap().blocks);
         assert!(!body.contains("Fw-S3cret"), "{body}");
+    }
+
+    #[test]
+    fn unused_rules_and_organizations_are_reported() {
+        let mut spaces = vec![Space {
+            key: "ACME".into(),
+            name: "Acme".into(),
+            description: None,
+            home: None,
+            pages: vec![Page::new("1", "Home")],
+            missing_pages: Default::default(),
+            base_urls: Default::default(),
+        }];
+        let m = crate::classify::mapping::parse(
+            "[[organization]]\nspace = \"ACNE\"\n[[rule]]\nwhen = { title = \"Hom*\" }\nmake = \"document\"\n[[rule]]\nwhen = { title = \"Contcts*\" }\nmake = \"contacts\"\n",
+            std::path::Path::new("m.toml"),
+        )
+        .unwrap();
+        let plan = classify(&mut spaces, &m, None, &[]).unwrap();
+        let unused: Vec<&str> = plan
+            .findings
+            .iter()
+            .filter(|f| f.code == Code::MappingUnused)
+            .map(|f| f.message.as_str())
+            .collect();
+        assert_eq!(
+            unused,
+            [
+                "[[rule]] 2 matched no page",
+                "[[organization]] names space \"ACNE\", which no export of this run holds"
+            ]
+        );
     }
 
     #[test]

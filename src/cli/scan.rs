@@ -191,6 +191,16 @@ pub fn run(
             }));
         }
     }
+    if !json {
+        // What the mapping asked for but found nothing to act on.
+        for f in plan
+            .findings
+            .iter()
+            .filter(|f| f.code == crate::model::Code::MappingUnused && f.page_id.is_none())
+        {
+            out.say(&format!("mapping: {}", f.message));
+        }
+    }
     if json {
         println!("{}", serde_json::Value::Array(inventory));
     }
