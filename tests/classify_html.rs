@@ -219,6 +219,8 @@ fn a_subtree_becomes_its_own_organization_and_links_become_related_items() {
     let manifest: Value =
         serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["mapping"]["file_name"], "acme-mapping.toml");
+    let hash = blake3::hash(&fs::read(mapping()).unwrap());
+    assert_eq!(manifest["mapping"]["blake3"], hash.to_hex().as_str());
     assert_eq!(manifest["counts"]["organizations"], 4);
     assert_eq!(manifest["counts"]["passwords"], 5);
 }
@@ -266,6 +268,22 @@ fn draft_mapping_converts_unedited_and_edited_as_the_readme_shows() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = fs::read_to_string(&draft).unwrap();
+    // A second run never writes over the file (it may hold the user's edits).
+    fs::write(&draft, "# edited\n").unwrap();
+    let again = run(&[
+        "scan",
+        sample().to_str().unwrap(),
+        "--write-mapping",
+        draft.to_str().unwrap(),
+    ]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        stderr(&again).contains("draft.toml: already exists"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(fs::read_to_string(&draft).unwrap(), "# edited\n");
+    fs::write(&draft, &text).unwrap();
     assert!(text.contains("# Key–value pages (3): DC01, FS01, Hyper-V Host HV01\n[[rule]]"));
     assert!(text.contains("[flexible_asset_type.\"Server\"]"));
     assert!(text.contains(
@@ -329,6 +347,34 @@ fn scan_shows_what_each_page_becomes() {
         "{e}"
     );
     assert!(!e.contains("Tr0ub4dor"));
+    assert!(
+        !e.contains("mapping: "),
+        "every part of the sample mapping is used: {e}"
+    );
+
+    // A rule or organization that finds nothing is named.
+    let tmp = tempfile::tempdir().unwrap();
+    let m = tmp.path().join("typo.toml");
+    fs::write(
+        &m,
+        "[[organization]]\nspace = \"ACNE\"\n\n[[rule]]\nwhen = { title = \"Contcts*\" }\nmake = \"contacts\"\n",
+    )
+    .unwrap();
+    let o = run(&[
+        "scan",
+        sample().to_str().unwrap(),
+        "--mapping",
+        m.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("mapping: [[rule]] 1 matched no page"), "{e}");
+    assert!(
+        e.contains(
+            "mapping: [[organization]] names space \"ACNE\", which no export of this run holds"
+        ),
+        "{e}"
+    );
 }
 
 #[test]
@@ -370,6 +416,119 @@ fn a_bad_mapping_is_an_error_naming_the_line() {
     );
 }
 
+/// The real Cloud export classified with its own draft mapping, unedited: it
+/// converts, every page file is a document, folder or record or is named by a
+/// finding, each flexible asset has a finding saying what its page became, keys
+/// are unique, and the bundle checks (skipped when the corpus is absent).
+#[test]
+fn corpus_export_converts_with_its_draft_mapping() {
+    let Some(export) = corpus("dlx-cloud-html") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let draft = tmp.path().join("draft.toml");
+    let o = run(&[
+        "scan",
+        export.to_str().unwrap(),
+        "--write-mapping",
+        draft.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The draft proposes rules commented out for single pages; switch on all of them.
+    let text = fs::read_to_string(&draft).unwrap();
+    let on: String = text
+        .lines()
+        .map(|l| match l.strip_prefix("# ") {
+            Some(rest)
+                if rest.starts_with("[[rule]]")
+                    || rest.starts_with("when = ")
+                    || rest.starts_with("make = ")
+                    || rest.starts_with("type = ")
+                    || rest.starts_with("[flexible_asset_type.")
+                    || rest.starts_with("fields = [")
+                    || rest.starts_with("  { name = ")
+                    || rest == "]" =>
+            {
+                rest.to_string()
+            }
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let all_on = tmp.path().join("all-on.toml");
+    fs::write(&all_on, on).unwrap();
+    let out = tmp.path().join("b");
+    let o = run(&[
+        "convert",
+        export.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--mapping",
+        all_on.to_str().unwrap(),
+        "--no-preview",
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let assets = jsonl(&out, "flexible_assets.jsonl");
+    let types = jsonl(&out, "flexible_asset_types.jsonl");
+    assert!(assets.len() >= 40, "{} flexible assets", assets.len());
+    assert!(types.len() >= 5, "{} types", types.len());
+    let mut staged = std::collections::BTreeSet::new();
+    let mut keys = std::collections::BTreeSet::new();
+    for file in [
+        "documents.jsonl",
+        "folders.jsonl",
+        "flexible_assets.jsonl",
+        "configurations.jsonl",
+        "contacts.jsonl",
+        "passwords.jsonl",
+    ] {
+        for r in jsonl(&out, file) {
+            let key = r["key"].as_str().unwrap().to_string();
+            assert!(keys.insert(key.clone()), "{key} twice");
+            staged.insert(r["source"]["page_id"].as_str().unwrap().to_string());
+        }
+    }
+    let found = findings(&out);
+    for a in &assets {
+        let key = a["key"].as_str().unwrap();
+        let page_doc = key.replacen("fa/", "doc/", 1);
+        assert!(
+            found.iter().any(|f| f["code"] == "record-extracted"
+                && (f["page"] == key || f["page"] == page_doc.as_str())
+                && f["message"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("page became a flexible asset")),
+            "no record-extracted finding for {key}"
+        );
+        let ty = a["type"].as_str().unwrap();
+        assert!(
+            types.iter().any(|t| t["key"] == ty),
+            "{key}: unknown type {ty}"
+        );
+    }
+    let reported: std::collections::BTreeSet<String> = found
+        .iter()
+        .filter_map(|f| f["detail"].as_str().map(str::to_string))
+        .collect();
+    for entry in fs::read_dir(&export).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().to_string();
+        if name == "index.html" || !name.ends_with(".html") {
+            continue;
+        }
+        let id = name.trim_end_matches(".html").rsplit('_').next().unwrap();
+        assert!(
+            staged.contains(id) || reported.contains(id),
+            "{name} is neither staged nor named by a finding"
+        );
+    }
+    let ok = run(&["check", out.to_str().unwrap()]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+}
+
 /// The draft written for a real export is valid: its header signatures and titles
 /// hold newlines and odd characters (skipped when the corpus is absent).
 #[test]
@@ -390,4 +549,52 @@ fn draft_of_the_corpus_export_parses() {
     let m = cf2itglue::classify::mapping::load(&draft);
     assert!(m.is_ok(), "{}", m.err().unwrap());
     assert!(m.unwrap().0.rule.len() >= 5);
+}
+
+/// Every XML package of the corpus: the draft mapping scan writes for it parses,
+/// and the package converts with it and checks (skipped when the corpus is absent).
+#[test]
+fn xml_corpus_packages_convert_with_their_draft_mapping() {
+    let Some(fixtures) = corpus("xwiki-xml-fixtures") else {
+        return;
+    };
+    let mut exports: Vec<PathBuf> = fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    exports.sort();
+    if let Some(misc) = corpus("xwiki-xml-misc-personal-space") {
+        exports.push(misc.join("misc.xml.zip"));
+    }
+    assert!(exports.len() >= 50, "{} packages", exports.len());
+    let tmp = tempfile::tempdir().unwrap();
+    for (i, export) in exports.iter().enumerate() {
+        let draft = tmp.path().join(format!("draft-{i}.toml"));
+        let out = tmp.path().join(format!("b-{i}"));
+        let name = export.display();
+        let o = run(&[
+            "scan",
+            export.to_str().unwrap(),
+            "--write-mapping",
+            draft.to_str().unwrap(),
+            "--quiet",
+        ]);
+        assert!(o.status.success(), "scan {name}: {}", stderr(&o));
+        let m = cf2itglue::classify::mapping::load(&draft);
+        assert!(m.is_ok(), "draft of {name}: {}", m.err().unwrap());
+        let o = run(&[
+            "convert",
+            export.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--mapping",
+            draft.to_str().unwrap(),
+            "--no-preview",
+            "--quiet",
+        ]);
+        assert!(o.status.success(), "convert {name}: {}", stderr(&o));
+        let ok = run(&["check", out.to_str().unwrap()]);
+        assert!(ok.status.success(), "check {name}: {}", stderr(&ok));
+    }
 }

@@ -175,7 +175,7 @@ fn convert_into(
     findings.extend(resolution.findings.iter().cloned());
 
     progress("classifying pages");
-    let plan = classify::classify(&mut spaces, &mapping, Some(&spill))
+    let plan = classify::classify(&mut spaces, &mapping, Some(&spill), &findings)
         .map_err(|e| Error::io(&std::env::temp_dir(), e))?;
     findings.extend(plan.findings.iter().cloned());
 
