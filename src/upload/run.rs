@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::client::{ApiError, Client};
 use super::find::{Find, find, id_text};
 use super::ledger::{Entry, Ledger, LedgerError};
-use super::plan::{Limits, Plan};
+use super::plan::{Limits, Only, Plan};
 use crate::bundle::read::Loaded;
 
 /// Why a run stops before its end.
@@ -62,6 +62,7 @@ pub struct Run {
     pub bundle: Loaded,
     pub plan: Plan,
     pub limits: Limits,
+    pub only: Only,
     pub report: Mutex<Report>,
     /// Document folders answered 404: documents go flat, the path in the name.
     pub flat: AtomicBool,
@@ -120,10 +121,15 @@ impl Run {
         bump(&mut self.report.lock().expect("report").already_done, key);
     }
 
-    /// Turns an item-level API error into a recorded failure; fatal ones stop.
+    /// Turns an item-level API error into a recorded failure (a 4xx with the
+    /// API's message); fatal ones stop the run.
     pub fn item_error(&self, key: &str, e: ApiError) -> Result<(), Stop> {
         match e {
-            ApiError::Auth { .. } | ApiError::Aborted => Err(Stop::Api(e)),
+            // A bad key, a stop on purpose, or IT Glue unreachable / failing past
+            // the retry cap: going on would only fail every other item the same way.
+            ApiError::Auth { .. } | ApiError::Aborted | ApiError::Unavailable { .. } => {
+                Err(Stop::Api(e))
+            }
             e => {
                 self.fail(key, e.to_string());
                 Ok(())
