@@ -75,7 +75,7 @@ write("xml-entity-bomb", doc(LAUGHS, [
     obj_space(),
     obj_page(200, "Home &lol9;", title_raw=True),
     obj_body(300, 200, "<p>Body &amp;lol9; stays text.</p>"),
-    obj_body(301, 201, "<p>Raw &lol9; reference in the property text.</p>", raw=True),
+    obj_body(301, 201, "&lt;p&gt;Raw &lol9; reference in the property text.&lt;/p&gt;", raw=True),
     obj_page(201, "Laughs", parent=200),
 ]))
 
@@ -90,7 +90,7 @@ XXE = """<!DOCTYPE hibernate-generic [
 write("xml-external-entity", doc(XXE, [
     obj_space(),
     obj_page(200, "Home &local;", title_raw=True),
-    obj_body(300, 200, "<p>Local: &local; Remote: &remote;</p>", raw=True),
+    obj_body(300, 200, "&lt;p&gt;Local: &local; Remote: &remote;&lt;/p&gt;", raw=True),
 ]))
 
 # A page body (storage format) with its own DOCTYPE, entity bomb and active content.
