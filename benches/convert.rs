@@ -1,11 +1,17 @@
 //! Criterion benches of convert's hot paths on generated (synthetic) inputs.
 //! Run: `cargo bench --bench convert`; CI only builds them (`cargo bench --no-run`).
-//! One group: `cargo bench --bench convert -- storage_page`.
+//! One group: `cargo bench --bench convert -- storage_page`. Single-threaded
+//! routines are measured in thread CPU time (`support/cpu_time.rs`: the machines are
+//! shared and noisy), whole conversions in wall time.
 
 use std::collections::HashMap;
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+
+#[path = "support/cpu_time.rs"]
+mod cpu_time;
+use cpu_time::CpuTime;
 
 use cf2itglue::bundle::store::BlobStore;
 use cf2itglue::bundle::write::{FileWriter, jsonl};
@@ -18,7 +24,7 @@ use cf2itglue::read::storage::{self, PageCtx, Site};
 use cf2itglue::render::{RenderContext, render_document};
 use cf2itglue::stage::{ConvertOptions, convert};
 
-fn html_page(c: &mut Criterion) {
+fn html_page(c: &mut Criterion<CpuTime>) {
     let mut g = c.benchmark_group("html_page");
     for size in [5_000usize, 20_000, 80_000] {
         let html = samples::html_page(1, size);
@@ -74,7 +80,7 @@ impl Site for BenchSite {
 
 /// Storage-format (XML export) page bodies → the model. Target: a typical 20 KB
 /// page under 200 µs.
-fn storage_page(c: &mut Criterion) {
+fn storage_page(c: &mut Criterion<CpuTime>) {
     let mut g = c.benchmark_group("storage_page");
     let site = BenchSite;
     let ctx = PageCtx {
@@ -105,24 +111,15 @@ fn storage_page(c: &mut Criterion) {
 
 /// Streaming `entities.xml` of a generated XML export (500 pages with history,
 /// drafts and attachment objects) into the object index.
-fn entities_scan(c: &mut Criterion) {
-    let dir = tempfile::tempdir().unwrap();
-    let zip_path = dir.path().join("x.zip");
-    generate(&GenOptions {
-        kind: GenKind::Xml,
-        pages: 500,
-        attachments: 200,
-        seed: 5,
-        out: zip_path.clone(),
-    })
-    .unwrap();
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
-    let mut xml = Vec::new();
-    std::io::Read::read_to_end(&mut zip.by_name("entities.xml").unwrap(), &mut xml).unwrap();
+fn entities_scan(c: &mut Criterion<CpuTime>) {
+    // Built on first use only, so a filtered run (`-- storage_page`) skips it.
+    let mut xml: Option<Vec<u8>> = None;
     let mut g = c.benchmark_group("entities_xml");
     g.sample_size(10);
-    g.throughput(Throughput::Bytes(xml.len() as u64));
+    g.throughput(Throughput::Elements(500)); // pages
     g.bench_function("scan_500_pages", |b| {
+        let xml =
+            xml.get_or_insert_with(|| generated_entry(GenKind::Xml, 500, 200, "entities.xml"));
         b.iter_batched(
             || Index::new("entities.xml").unwrap(),
             |mut ix| {
@@ -135,7 +132,25 @@ fn entities_scan(c: &mut Criterion) {
     g.finish();
 }
 
-fn blobs(c: &mut Criterion) {
+/// One entry of a generated export (seed 5).
+fn generated_entry(kind: GenKind, pages: usize, attachments: usize, entry: &str) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let zip_path = dir.path().join("x.zip");
+    generate(&GenOptions {
+        kind,
+        pages,
+        attachments,
+        seed: 5,
+        out: zip_path.clone(),
+    })
+    .unwrap();
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut zip.by_name(entry).unwrap(), &mut bytes).unwrap();
+    bytes
+}
+
+fn blobs(c: &mut Criterion<CpuTime>) {
     let mut g = c.benchmark_group("blob_store");
     for size in [64 * 1024usize, 1024 * 1024, 8 * 1024 * 1024] {
         let mut data = vec![0u8; size];
@@ -168,7 +183,7 @@ fn blobs(c: &mut Criterion) {
     g.finish();
 }
 
-fn bundle_writing(c: &mut Criterion) {
+fn bundle_writing(c: &mut Criterion<CpuTime>) {
     let records: Vec<AttachmentRecord> = (0..10_000u32)
         .map(|i| AttachmentRecord {
             key: format!("attachment/SYN/{}/{}", 1_000_000 + i / 3, 5_000_000 + i),
@@ -201,22 +216,28 @@ fn bundle_writing(c: &mut Criterion) {
         })
     });
     g.finish();
+}
 
-    // A whole small conversion per kind: 100 pages, 40 attachments (a few MB).
+/// Whole small conversions (multi-threaded: wall time).
+fn convert_small(c: &mut Criterion) {
+    // A whole small conversion per kind: 100 pages, 40 attachments (a few MB),
+    // generated on first use.
     let src = tempfile::tempdir().unwrap();
     let mut g = c.benchmark_group("convert");
     g.sample_size(10);
     for (kind, name) in [(GenKind::Html, "html"), (GenKind::Xml, "xml")] {
         let zip = src.path().join(format!("small-{name}.zip"));
-        generate(&GenOptions {
-            kind,
-            pages: 100,
-            attachments: 40,
-            seed: 11,
-            out: zip.clone(),
-        })
-        .unwrap();
         g.bench_function(format!("{name}_100_pages_40_attachments"), |b| {
+            if !zip.exists() {
+                generate(&GenOptions {
+                    kind,
+                    pages: 100,
+                    attachments: 40,
+                    seed: 11,
+                    out: zip.clone(),
+                })
+                .unwrap();
+            }
             b.iter_batched(
                 || tempfile::tempdir().unwrap(),
                 |out| {
@@ -240,12 +261,10 @@ fn bundle_writing(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(
-    benches,
-    html_page,
-    storage_page,
-    entities_scan,
-    blobs,
-    bundle_writing
-);
-criterion_main!(benches);
+criterion_group! {
+    name = single_threaded;
+    config = Criterion::default().with_measurement(CpuTime);
+    targets = html_page, storage_page, entities_scan, blobs, bundle_writing
+}
+criterion_group!(end_to_end, convert_small);
+criterion_main!(single_threaded, end_to_end);
