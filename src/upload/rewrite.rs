@@ -160,7 +160,7 @@ gonelost</p>"
     fn splits_only_large_bodies() {
         assert_eq!(split("<p>a</p><p>b</p>", 100), vec!["<p>a</p><p>b</p>"]);
         assert_eq!(
-            split("<p>aaa</p><p>bbb</p><p>c</p>", 12),
+            split("<p>aaa</p><p>bbb</p><p>c</p>", 19),
             vec!["<p>aaa</p>", "<p>bbb</p><p>c</p>"]
         );
         assert!(split("  \n", 10).is_empty());
