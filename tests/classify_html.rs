@@ -346,6 +346,14 @@ fn scan_shows_what_each_page_becomes() {
         ),
         "{e}"
     );
+    assert!(
+        e.contains("98320  Servers  [Acme Corp] → folder + document\n"),
+        "{e}"
+    );
+    assert!(
+        e.contains("98350  Client Sites  [Acme Corp] → nothing: no content (page-empty)\n"),
+        "{e}"
+    );
     assert!(!e.contains("Tr0ub4dor"));
     assert!(
         !e.contains("mapping: "),
