@@ -316,6 +316,21 @@ fn draft_mapping_converts_unedited_and_edited_as_the_readme_shows() {
             "Zürich Büro Netzwerk"
         ]
     );
+    // The rest of the classification comes with the draft as it is.
+    let fa = by_key(jsonl(&out, "flexible_assets.jsonl"));
+    assert_eq!(fa["fa/ACME/98323"]["traits"]["Hostname"], "DC01");
+    assert_eq!(
+        fa["fa/ACME/98323"]["traits"]["Warranty Expires"],
+        "2027-03-31"
+    );
+    assert_eq!(jsonl(&out, "passwords.jsonl").len(), 5);
+    assert_eq!(jsonl(&out, "contacts.jsonl").len(), 5);
+    let rel = jsonl(&out, "related_items.jsonl");
+    assert!(
+        rel.iter()
+            .any(|r| r["from"] == "fa/ACME/98325" && r["to"] == "fa/ACME/98326"),
+        "{rel:?}"
+    );
 }
 
 #[test]
