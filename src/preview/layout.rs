@@ -23,7 +23,7 @@ nav.side a,nav.side span{display:block;padding:5px 16px;color:#33415c}
 nav.side a.on{background:#e8f1fd;border-left:3px solid #0b63c5;padding-left:13px;font-weight:600}
 nav.side .sub{padding-left:30px;font-size:13px}
 nav.side .n{float:right;color:#7b8794;font-size:12px}
-main{flex:1;padding:18px 28px;max-width:1100px}
+main{flex:1;min-width:0;padding:18px 28px;max-width:1100px}
 .crumbs{color:#7b8794;font-size:13px;margin-bottom:6px}
 h1{font-size:22px;margin:0 0 12px}
 .card{background:#fff;border:1px solid #dde3ea;border-radius:4px;padding:14px 18px;margin-bottom:14px}
@@ -37,6 +37,9 @@ h1{font-size:22px;margin:0 0 12px}
 table.list{border-collapse:collapse;width:100%;background:#fff}
 table.list th,table.list td{border-bottom:1px solid #e4e7eb;padding:6px 8px;text-align:left;vertical-align:top}
 table.list th{background:#f8fafc;font-weight:600}
+table.list td.br{overflow-wrap:anywhere}
+.pre{white-space:pre-wrap}
+.rf{margin:4px 0 0;padding-left:16px;font-size:12px}
 ul.tree{list-style:none;padding-left:18px;margin:2px 0}ul.tree.top{padding-left:0}
 .folder{font-weight:600}.folder::before{content:'\\1F4C1  '}.docl::before{content:'\\1F4C4  '}
 .masked{font-family:monospace;letter-spacing:1px;color:#52606d}

@@ -74,4 +74,4 @@ pub fn build(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -75,7 +75,12 @@ fn image_name(run: &Run, doc: &Document, blob: &str) -> String {
 
 pub async fn images_and_attachments(run: &Arc<Run>) -> Result<(), Stop> {
     let mut images = Vec::new();
-    for d in &run.bundle.records.documents {
+    let docs = if run.only.wants("documents") {
+        &run.bundle.records.documents[..]
+    } else {
+        &[]
+    };
+    for d in docs {
         for blob in &d.images {
             if !run.plan.too_big(blob, &run.limits) {
                 images.push((d.clone(), blob.clone()));
@@ -119,7 +124,7 @@ pub async fn images_and_attachments(run: &Arc<Run>) -> Result<(), Stop> {
         .records
         .attachments
         .iter()
-        .filter(|a| a.size <= run.limits.max_file_bytes)
+        .filter(|a| a.size <= run.limits.max_file_bytes && run.only.wants("attachments"))
         .cloned()
         .collect();
     each(run, atts, |run, a| async move {

@@ -316,7 +316,11 @@ pub async fn configurations_and_contacts(run: &Arc<Run>) -> Result<(), Stop> {
         "password-category-lookups",
     )
     .await?;
-    let configs: Vec<Configuration> = run.bundle.records.configurations.clone();
+    let configs: Vec<Configuration> = if run.only.wants("configurations") {
+        run.bundle.records.configurations.clone()
+    } else {
+        Vec::new()
+    };
     each(run, configs, |run, c| async move {
         let Some(org) = run.id(&c.org) else {
             return Ok(());
@@ -355,7 +359,11 @@ pub async fn configurations_and_contacts(run: &Arc<Run>) -> Result<(), Stop> {
         .map(|_| ())
     })
     .await?;
-    let contacts: Vec<Contact> = run.bundle.records.contacts.clone();
+    let contacts: Vec<Contact> = if run.only.wants("contacts") {
+        run.bundle.records.contacts.clone()
+    } else {
+        Vec::new()
+    };
     each(run, contacts, |run, c| async move {
         let Some(org) = run.id(&c.org) else {
             return Ok(());
@@ -448,8 +456,22 @@ pub async fn passwords(run: &Arc<Run>, embedded: bool) -> Result<(), Stop> {
     .await
 }
 
+/// Flexible assets in two passes: those whose Tag fields name another asset
+/// after the others, so the tag can carry its id (a chain of such tags deeper
+/// than one level is reported as `tag-unresolved`).
 pub async fn flexible_assets(run: &Arc<Run>) -> Result<(), Stop> {
-    let fas: Vec<FlexibleAsset> = run.bundle.records.flexible_assets.clone();
+    let (later, first): (Vec<FlexibleAsset>, Vec<FlexibleAsset>) = run
+        .bundle
+        .records
+        .flexible_assets
+        .iter()
+        .cloned()
+        .partition(|fa| fa.tags.values().flatten().any(|k| k.starts_with("fa/")));
+    flexible_asset_pass(run, first).await?;
+    flexible_asset_pass(run, later).await
+}
+
+async fn flexible_asset_pass(run: &Arc<Run>, fas: Vec<FlexibleAsset>) -> Result<(), Stop> {
     each(run, fas, |run, fa| async move {
         let (Some(org), Some(t)) = (run.id(&fa.org), run.ledger.done(&fa.type_)) else {
             run.fail(
