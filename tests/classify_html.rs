@@ -621,3 +621,67 @@ fn xml_corpus_packages_convert_with_their_draft_mapping() {
         assert!(ok.status.success(), "check {name}: {}", stderr(&ok));
     }
 }
+
+/// Label and macro conditions on the XML sample (labels and macro names come from
+/// entities.xml and the storage format): a skipped page keeps its folder for its
+/// child, a rule that finds nothing keeps the document and says so.
+#[test]
+fn label_and_macro_rules_on_the_xml_sample() {
+    let tmp = tempfile::tempdir().unwrap();
+    let m = tmp.path().join("m.toml");
+    fs::write(
+        &m,
+        "[[rule]]\nwhen = { label = \"Network\", macro = \"acme-widget\" }\nmake = \"skip\"\n\n\
+         [[rule]]\nwhen = { macro = \"toc\" }\nmake = \"passwords\"\n\n\
+         [[rule]]\nwhen = { label = \"nosuch\" }\nmake = \"skip\"\n",
+    )
+    .unwrap();
+    let export = root().join("testdata/acme-xml");
+    let o = run(&[
+        "scan",
+        export.to_str().unwrap(),
+        "--mapping",
+        m.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains("101  Network  [Acme XML] → folder + nothing: skipped (rule 1)\n"),
+        "{e}"
+    );
+    assert!(
+        e.contains("100  Acme Home  [Acme XML] → document + no passwords found (rule 2)\n"),
+        "{e}"
+    );
+    assert!(e.contains("mapping: [[rule]] 3 matched no page"), "{e}");
+
+    let out = tmp.path().join("b");
+    let o = run(&[
+        "convert",
+        export.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--mapping",
+        m.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let docs = by_key(jsonl(&out, "documents.jsonl"));
+    assert!(!docs.contains_key("doc/ACX/101"), "skipped");
+    assert!(
+        docs.contains_key("doc/ACX/100"),
+        "kept: nothing was extracted"
+    );
+    assert_eq!(docs["doc/ACX/102"]["folder"], "folder/ACX/101");
+    let f = findings(&out);
+    assert!(
+        f.iter()
+            .any(|x| x["code"] == "page-skipped" && x["page"] == "folder/ACX/101"),
+        "{f:?}"
+    );
+    assert!(
+        f.iter()
+            .any(|x| x["code"] == "mapping-unused" && x["page"] == "doc/ACX/100"),
+        "{f:?}"
+    );
+}

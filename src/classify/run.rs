@@ -466,6 +466,10 @@ pub fn classify(
                         becomes.push(format!("configuration{via}"));
                     }
                     (Make::FlexibleAsset | Make::Configuration, _, _, _) => {
+                        becomes.push(format!(
+                            "no {} (no key–value table){via}",
+                            make.as_str().replace('_', " ")
+                        ));
                         plan.findings.push(on(Finding::new(
                             Code::MappingUnused,
                             format!(
@@ -482,6 +486,7 @@ pub fn classify(
                             made_ct
                         };
                         if made == 0 {
+                            becomes.push(format!("no {} found{via}", make.as_str()));
                             // Nothing came out: the page must not vanish.
                             plan.findings.push(on(Finding::new(
                                 Code::MappingUnused,
