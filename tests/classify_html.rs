@@ -685,3 +685,30 @@ fn label_and_macro_rules_on_the_xml_sample() {
         "{f:?}"
     );
 }
+
+/// Two pages named "Backups" in one organization: "Backups (2)" by default,
+/// "Branch Office / Backups" with `duplicate_titles = "path"`, each with a finding.
+#[test]
+fn duplicate_titles_suffix_or_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (mode, want) in [
+        ("suffix", "Backups (2)"),
+        ("path", "Branch Office / Backups"),
+    ] {
+        let m = tmp.path().join(format!("{mode}.toml"));
+        fs::write(&m, format!("[documents]\nduplicate_titles = \"{mode}\"\n")).unwrap();
+        let out = tmp.path().join(mode);
+        convert_with(&m, &out);
+        let docs = by_key(jsonl(&out, "documents.jsonl"));
+        assert_eq!(docs["doc/ACME/98330"]["name"], "Backups", "{mode}");
+        assert_eq!(docs["doc/ACME/98353"]["name"], want, "{mode}");
+        assert!(
+            findings(&out)
+                .iter()
+                .any(|f| f["code"] == "title-duplicate-renamed"
+                    && f["page"] == "doc/ACME/98353"
+                    && f["message"].as_str().unwrap().contains(want)),
+            "{mode}"
+        );
+    }
+}
