@@ -712,3 +712,41 @@ fn duplicate_titles_suffix_or_path() {
         );
     }
 }
+
+/// `[documents] labels` and `comments`: appended by default (with findings), left
+/// out with "drop" (the XML sample's "Network" page has a label and a comment).
+#[test]
+fn labels_and_comments_append_or_drop() {
+    let tmp = tempfile::tempdir().unwrap();
+    let export = root().join("testdata/acme-xml");
+    for drop in [false, true] {
+        let m = tmp.path().join(format!("{drop}.toml"));
+        let v = if drop { "drop" } else { "append" };
+        fs::write(
+            &m,
+            format!("[documents]\nlabels = \"{v}\"\ncomments = \"{v}\"\n"),
+        )
+        .unwrap();
+        let out = tmp.path().join(v);
+        let o = run(&[
+            "convert",
+            export.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--mapping",
+            m.to_str().unwrap(),
+            "--quiet",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let html = fs::read_to_string(out.join("documents/ACX/101.html")).unwrap();
+        let f = findings(&out);
+        let has = |code: &str| {
+            f.iter()
+                .any(|x| x["code"] == code && x["page"] == "doc/ACX/101")
+        };
+        assert_eq!(html.contains("Labels:</strong> network"), !drop, "{v}");
+        assert_eq!(has("labels-kept-as-text"), !drop, "{v}");
+        assert_eq!(html.contains(">Comments</h2>"), !drop, "{v}: {html}");
+        assert_eq!(has("comments-appended"), !drop, "{v}");
+    }
+}
