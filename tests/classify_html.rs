@@ -750,3 +750,115 @@ fn labels_and_comments_append_or_drop() {
         assert_eq!(has("comments-appended"), !drop, "{v}");
     }
 }
+
+/// The sample's server sheet, password page and contact page written as an XML
+/// space export (entities.xml with the storage-format bodies of
+/// testdata/acme-storage/) give, with the same mapping, the same Password, Contact
+/// and Flexible Asset records as the HTML export.
+#[test]
+fn the_xml_version_of_the_classified_pages_gives_the_same_records() {
+    let tmp = tempfile::tempdir().unwrap();
+    let export = tmp.path().join("acme-xml-classified");
+    fs::create_dir_all(&export).unwrap();
+    fs::write(
+        export.join("exportDescriptor.properties"),
+        "exportType=space\nspaceKey=ACME\nbuildNumber=8703\nbackupAttachments=true\n",
+    )
+    .unwrap();
+    let storage = |id: &str| {
+        fs::read_to_string(root().join(format!("testdata/acme-storage/{id}.xml"))).unwrap()
+    };
+    // (id, title, parent, body)
+    let pages: Vec<(&str, &str, Option<&str>, String)> = vec![
+        ("98300", "Acme Corp Home", None, "<p>Welcome.</p>".into()),
+        ("98323", "DC01", Some("98300"), storage("98323")),
+        (
+            "98324",
+            "DC01 Build Notes",
+            Some("98323"),
+            "<p>Built in 2024.</p>".into(),
+        ),
+        (
+            "98360",
+            "Service Accounts & Passwords",
+            Some("98300"),
+            storage("98360"),
+        ),
+        ("98370", "Key Contacts", Some("98300"), storage("98370")),
+    ];
+    let p = "package=\"com.atlassian.confluence.pages\"";
+    let mut x = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<hibernate-generic datetime=\"2026-11-20 10:15:00\">\n\
+         <object class=\"Space\" {p}>\n<id name=\"id\">1000</id>\n\
+         <property name=\"name\"><![CDATA[Acme Corp]]></property>\n\
+         <property name=\"key\"><![CDATA[ACME]]></property>\n\
+         <property name=\"lowerKey\"><![CDATA[acme]]></property>\n\
+         <property name=\"homePage\" class=\"Page\" {p}><id name=\"id\">98300</id></property>\n\
+         <property name=\"spaceType\"><![CDATA[global]]></property>\n</object>\n"
+    );
+    for (i, (id, title, parent, body)) in pages.iter().enumerate() {
+        let parent = match parent {
+            Some(pp) => format!(
+                "<property name=\"parent\" class=\"Page\" {p}><id name=\"id\">{pp}</id></property>\n<property name=\"position\">{i}</property>"
+            ),
+            None => "<property name=\"parent\"/>\n<property name=\"position\"/>".into(),
+        };
+        x.push_str(&format!(
+            "<object class=\"Page\" {p}>\n<id name=\"id\">{id}</id>\n\
+             <property name=\"title\"><![CDATA[{title}]]></property>\n\
+             <property name=\"lowerTitle\"><![CDATA[{}]]></property>\n\
+             <property name=\"space\" class=\"Space\" {p}><id name=\"id\">1000</id></property>\n\
+             <property name=\"version\"><![CDATA[1]]></property>\n\
+             <property name=\"creationDate\">2026-11-02 09:00:00.000</property>\n\
+             <property name=\"lastModificationDate\">2026-11-02 09:00:00.000</property>\n\
+             <property name=\"contentStatus\"><![CDATA[current]]></property>\n{parent}\n\
+             <property name=\"originalVersion\"/>\n</object>\n\
+             <object class=\"BodyContent\" {p}>\n<id name=\"id\">{}</id>\n\
+             <property name=\"body\"><![CDATA[{}]]></property>\n\
+             <property name=\"content\" class=\"Page\" {p}><id name=\"id\">{id}</id></property>\n\
+             <property name=\"bodyType\">2</property>\n</object>\n",
+            title.to_lowercase(),
+            5000 + i,
+            body.replace("]]>", "]]]]><![CDATA[>"),
+        ));
+    }
+    x.push_str("</hibernate-generic>\n");
+    fs::write(export.join("entities.xml"), x).unwrap();
+
+    let html_out = tmp.path().join("html");
+    convert_with(&mapping(), &html_out);
+    let xml_out = tmp.path().join("xml");
+    let o = run(&[
+        "convert",
+        export.to_str().unwrap(),
+        "--out",
+        xml_out.to_str().unwrap(),
+        "--mapping",
+        mapping().to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "convert failed: {}", stderr(&o));
+
+    let pw = jsonl(&xml_out, "passwords.jsonl");
+    assert_eq!(pw.len(), 5, "{pw:?}");
+    assert_eq!(pw, jsonl(&html_out, "passwords.jsonl"));
+    let contacts = jsonl(&xml_out, "contacts.jsonl");
+    assert_eq!(contacts.len(), 5);
+    assert_eq!(contacts, jsonl(&html_out, "contacts.jsonl"));
+    let xml_fa = by_key(jsonl(&xml_out, "flexible_assets.jsonl"));
+    let html_fa = by_key(jsonl(&html_out, "flexible_assets.jsonl"));
+    assert_eq!(xml_fa["fa/ACME/98323"], html_fa["fa/ACME/98323"]);
+    assert_eq!(
+        xml_fa["fa/ACME/98323"]["tags"]["Related documents"],
+        json!(["doc/ACME/98324"])
+    );
+    assert_eq!(
+        jsonl(&xml_out, "flexible_asset_types.jsonl"),
+        jsonl(&html_out, "flexible_asset_types.jsonl")
+    );
+    // And no secret in the XML bundle's documents.
+    for (name, bytes) in files(&xml_out.join("documents")) {
+        let s = String::from_utf8(bytes).unwrap();
+        assert!(!s.contains("V33am!Svc#2026"), "{name}");
+    }
+}
