@@ -27,10 +27,14 @@ fn arg(args: &[String], name: &str, default: &str) -> String {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let pages: usize = arg(&args, "--pages", "500").parse().expect("--pages");
-    let attachments: usize = arg(&args, "--attachments", "250").parse().expect("--attachments");
+    let attachments: usize = arg(&args, "--attachments", "250")
+        .parse()
+        .expect("--attachments");
     let rate = Rate::parse(&arg(&args, "--rate", "300/30")).expect("--rate R/S");
     let latency = Duration::from_millis(arg(&args, "--latency-ms", "150").parse().expect("ms"));
-    let concurrency: usize = arg(&args, "--concurrency", "4").parse().expect("--concurrency");
+    let concurrency: usize = arg(&args, "--concurrency", "4")
+        .parse()
+        .expect("--concurrency");
     let seed: u64 = arg(&args, "--seed", "1").parse().expect("--seed");
 
     let dir = tempfile::tempdir().expect("temp dir");

@@ -316,6 +316,21 @@ fn draft_mapping_converts_unedited_and_edited_as_the_readme_shows() {
             "Zürich Büro Netzwerk"
         ]
     );
+    // The rest of the classification comes with the draft as it is.
+    let fa = by_key(jsonl(&out, "flexible_assets.jsonl"));
+    assert_eq!(fa["fa/ACME/98323"]["traits"]["Hostname"], "DC01");
+    assert_eq!(
+        fa["fa/ACME/98323"]["traits"]["Warranty Expires"],
+        "2027-03-31"
+    );
+    assert_eq!(jsonl(&out, "passwords.jsonl").len(), 5);
+    assert_eq!(jsonl(&out, "contacts.jsonl").len(), 5);
+    let rel = jsonl(&out, "related_items.jsonl");
+    assert!(
+        rel.iter()
+            .any(|r| r["from"] == "fa/ACME/98325" && r["to"] == "fa/ACME/98326"),
+        "{rel:?}"
+    );
 }
 
 #[test]
@@ -344,6 +359,14 @@ fn scan_shows_what_each_page_becomes() {
         e.contains(
             "98352  Branch Office  [Branch Office] → document + flexible asset Site (rule 2)"
         ),
+        "{e}"
+    );
+    assert!(
+        e.contains("98320  Servers  [Acme Corp] → folder + document\n"),
+        "{e}"
+    );
+    assert!(
+        e.contains("98350  Client Sites  [Acme Corp] → nothing: no content (page-empty)\n"),
         "{e}"
     );
     assert!(!e.contains("Tr0ub4dor"));
@@ -596,5 +619,246 @@ fn xml_corpus_packages_convert_with_their_draft_mapping() {
         assert!(o.status.success(), "convert {name}: {}", stderr(&o));
         let ok = run(&["check", out.to_str().unwrap()]);
         assert!(ok.status.success(), "check {name}: {}", stderr(&ok));
+    }
+}
+
+/// Label and macro conditions on the XML sample (labels and macro names come from
+/// entities.xml and the storage format): a skipped page keeps its folder for its
+/// child, a rule that finds nothing keeps the document and says so.
+#[test]
+fn label_and_macro_rules_on_the_xml_sample() {
+    let tmp = tempfile::tempdir().unwrap();
+    let m = tmp.path().join("m.toml");
+    fs::write(
+        &m,
+        "[[rule]]\nwhen = { label = \"Network\", macro = \"acme-widget\" }\nmake = \"skip\"\n\n\
+         [[rule]]\nwhen = { macro = \"toc\" }\nmake = \"passwords\"\n\n\
+         [[rule]]\nwhen = { label = \"nosuch\" }\nmake = \"skip\"\n",
+    )
+    .unwrap();
+    let export = root().join("testdata/acme-xml");
+    let o = run(&[
+        "scan",
+        export.to_str().unwrap(),
+        "--mapping",
+        m.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains("101  Network  [Acme XML] → folder + nothing: skipped (rule 1)\n"),
+        "{e}"
+    );
+    assert!(
+        e.contains("100  Acme Home  [Acme XML] → document + no passwords found (rule 2)\n"),
+        "{e}"
+    );
+    assert!(e.contains("mapping: [[rule]] 3 matched no page"), "{e}");
+
+    let out = tmp.path().join("b");
+    let o = run(&[
+        "convert",
+        export.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--mapping",
+        m.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let docs = by_key(jsonl(&out, "documents.jsonl"));
+    assert!(!docs.contains_key("doc/ACX/101"), "skipped");
+    assert!(
+        docs.contains_key("doc/ACX/100"),
+        "kept: nothing was extracted"
+    );
+    assert_eq!(docs["doc/ACX/102"]["folder"], "folder/ACX/101");
+    let f = findings(&out);
+    assert!(
+        f.iter()
+            .any(|x| x["code"] == "page-skipped" && x["page"] == "folder/ACX/101"),
+        "{f:?}"
+    );
+    assert!(
+        f.iter()
+            .any(|x| x["code"] == "mapping-unused" && x["page"] == "doc/ACX/100"),
+        "{f:?}"
+    );
+}
+
+/// Two pages named "Backups" in one organization: "Backups (2)" by default,
+/// "Branch Office / Backups" with `duplicate_titles = "path"`, each with a finding.
+#[test]
+fn duplicate_titles_suffix_or_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (mode, want) in [
+        ("suffix", "Backups (2)"),
+        ("path", "Branch Office / Backups"),
+    ] {
+        let m = tmp.path().join(format!("{mode}.toml"));
+        fs::write(&m, format!("[documents]\nduplicate_titles = \"{mode}\"\n")).unwrap();
+        let out = tmp.path().join(mode);
+        convert_with(&m, &out);
+        let docs = by_key(jsonl(&out, "documents.jsonl"));
+        assert_eq!(docs["doc/ACME/98330"]["name"], "Backups", "{mode}");
+        assert_eq!(docs["doc/ACME/98353"]["name"], want, "{mode}");
+        assert!(
+            findings(&out)
+                .iter()
+                .any(|f| f["code"] == "title-duplicate-renamed"
+                    && f["page"] == "doc/ACME/98353"
+                    && f["message"].as_str().unwrap().contains(want)),
+            "{mode}"
+        );
+    }
+}
+
+/// `[documents] labels` and `comments`: appended by default (with findings), left
+/// out with "drop" (the XML sample's "Network" page has a label and a comment).
+#[test]
+fn labels_and_comments_append_or_drop() {
+    let tmp = tempfile::tempdir().unwrap();
+    let export = root().join("testdata/acme-xml");
+    for drop in [false, true] {
+        let m = tmp.path().join(format!("{drop}.toml"));
+        let v = if drop { "drop" } else { "append" };
+        fs::write(
+            &m,
+            format!("[documents]\nlabels = \"{v}\"\ncomments = \"{v}\"\n"),
+        )
+        .unwrap();
+        let out = tmp.path().join(v);
+        let o = run(&[
+            "convert",
+            export.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--mapping",
+            m.to_str().unwrap(),
+            "--quiet",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let html = fs::read_to_string(out.join("documents/ACX/101.html")).unwrap();
+        let f = findings(&out);
+        let has = |code: &str| {
+            f.iter()
+                .any(|x| x["code"] == code && x["page"] == "doc/ACX/101")
+        };
+        assert_eq!(html.contains("Labels:</strong> network"), !drop, "{v}");
+        assert_eq!(has("labels-kept-as-text"), !drop, "{v}");
+        assert_eq!(html.contains(">Comments</h2>"), !drop, "{v}: {html}");
+        assert_eq!(has("comments-appended"), !drop, "{v}");
+    }
+}
+
+/// The sample's server sheet, password page and contact page written as an XML
+/// space export (entities.xml with the storage-format bodies of
+/// testdata/acme-storage/) give, with the same mapping, the same Password, Contact
+/// and Flexible Asset records as the HTML export.
+#[test]
+fn the_xml_version_of_the_classified_pages_gives_the_same_records() {
+    let tmp = tempfile::tempdir().unwrap();
+    let export = tmp.path().join("acme-xml-classified");
+    fs::create_dir_all(&export).unwrap();
+    fs::write(
+        export.join("exportDescriptor.properties"),
+        "exportType=space\nspaceKey=ACME\nbuildNumber=8703\nbackupAttachments=true\n",
+    )
+    .unwrap();
+    let storage = |id: &str| {
+        fs::read_to_string(root().join(format!("testdata/acme-storage/{id}.xml"))).unwrap()
+    };
+    // (id, title, parent, body)
+    let pages: Vec<(&str, &str, Option<&str>, String)> = vec![
+        ("98300", "Acme Corp Home", None, "<p>Welcome.</p>".into()),
+        ("98323", "DC01", Some("98300"), storage("98323")),
+        (
+            "98324",
+            "DC01 Build Notes",
+            Some("98323"),
+            "<p>Built in 2024.</p>".into(),
+        ),
+        (
+            "98360",
+            "Service Accounts & Passwords",
+            Some("98300"),
+            storage("98360"),
+        ),
+        ("98370", "Key Contacts", Some("98300"), storage("98370")),
+    ];
+    let p = "package=\"com.atlassian.confluence.pages\"";
+    let mut x = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<hibernate-generic datetime=\"2026-11-20 10:15:00\">\n\
+         <object class=\"Space\" {p}>\n<id name=\"id\">1000</id>\n\
+         <property name=\"name\"><![CDATA[Acme Corp]]></property>\n\
+         <property name=\"key\"><![CDATA[ACME]]></property>\n\
+         <property name=\"lowerKey\"><![CDATA[acme]]></property>\n\
+         <property name=\"homePage\" class=\"Page\" {p}><id name=\"id\">98300</id></property>\n\
+         <property name=\"spaceType\"><![CDATA[global]]></property>\n</object>\n"
+    );
+    for (i, (id, title, parent, body)) in pages.iter().enumerate() {
+        let parent = match parent {
+            Some(pp) => format!(
+                "<property name=\"parent\" class=\"Page\" {p}><id name=\"id\">{pp}</id></property>\n<property name=\"position\">{i}</property>"
+            ),
+            None => "<property name=\"parent\"/>\n<property name=\"position\"/>".into(),
+        };
+        x.push_str(&format!(
+            "<object class=\"Page\" {p}>\n<id name=\"id\">{id}</id>\n\
+             <property name=\"title\"><![CDATA[{title}]]></property>\n\
+             <property name=\"lowerTitle\"><![CDATA[{}]]></property>\n\
+             <property name=\"space\" class=\"Space\" {p}><id name=\"id\">1000</id></property>\n\
+             <property name=\"version\"><![CDATA[1]]></property>\n\
+             <property name=\"creationDate\">2026-11-02 09:00:00.000</property>\n\
+             <property name=\"lastModificationDate\">2026-11-02 09:00:00.000</property>\n\
+             <property name=\"contentStatus\"><![CDATA[current]]></property>\n{parent}\n\
+             <property name=\"originalVersion\"/>\n</object>\n\
+             <object class=\"BodyContent\" {p}>\n<id name=\"id\">{}</id>\n\
+             <property name=\"body\"><![CDATA[{}]]></property>\n\
+             <property name=\"content\" class=\"Page\" {p}><id name=\"id\">{id}</id></property>\n\
+             <property name=\"bodyType\">2</property>\n</object>\n",
+            title.to_lowercase(),
+            5000 + i,
+            body.replace("]]>", "]]]]><![CDATA[>"),
+        ));
+    }
+    x.push_str("</hibernate-generic>\n");
+    fs::write(export.join("entities.xml"), x).unwrap();
+
+    let html_out = tmp.path().join("html");
+    convert_with(&mapping(), &html_out);
+    let xml_out = tmp.path().join("xml");
+    let o = run(&[
+        "convert",
+        export.to_str().unwrap(),
+        "--out",
+        xml_out.to_str().unwrap(),
+        "--mapping",
+        mapping().to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "convert failed: {}", stderr(&o));
+
+    let pw = jsonl(&xml_out, "passwords.jsonl");
+    assert_eq!(pw.len(), 5, "{pw:?}");
+    assert_eq!(pw, jsonl(&html_out, "passwords.jsonl"));
+    let contacts = jsonl(&xml_out, "contacts.jsonl");
+    assert_eq!(contacts.len(), 5);
+    assert_eq!(contacts, jsonl(&html_out, "contacts.jsonl"));
+    let xml_fa = by_key(jsonl(&xml_out, "flexible_assets.jsonl"));
+    let html_fa = by_key(jsonl(&html_out, "flexible_assets.jsonl"));
+    assert_eq!(xml_fa["fa/ACME/98323"], html_fa["fa/ACME/98323"]);
+    assert_eq!(
+        xml_fa["fa/ACME/98323"]["tags"]["Related documents"],
+        json!(["doc/ACME/98324"])
+    );
+    assert_eq!(
+        jsonl(&xml_out, "flexible_asset_types.jsonl"),
+        jsonl(&html_out, "flexible_asset_types.jsonl")
+    );
+    // And no secret in the XML bundle's documents.
+    for (name, bytes) in files(&xml_out.join("documents")) {
+        let s = String::from_utf8(bytes).unwrap();
+        assert!(!s.contains("V33am!Svc#2026"), "{name}");
     }
 }

@@ -71,7 +71,10 @@ fn killed_at_several_moments_then_rerun_ends_complete_without_duplicates() {
             mid_run += 1;
         }
     }
-    assert!(mid_run >= 3, "only {mid_run} of {kills} kills landed mid-run");
+    assert!(
+        mid_run >= 3,
+        "only {mid_run} of {kills} kills landed mid-run"
+    );
     sb.set_behaviour(Behaviour::default());
     let o = upload_cmd(&sb.url(), &ledger).output().unwrap();
     assert!(o.status.success(), "{}", common::stderr(&o));
@@ -123,13 +126,19 @@ fn passwords_and_the_key_are_never_printed() {
         common::stderr(&o),
         std::fs::read_to_string(&ledger).unwrap()
     );
-    assert!(printed.contains("\"created\""), "the JSON report is printed");
+    assert!(
+        printed.contains("\"created\""),
+        "the JSON report is printed"
+    );
     for pw in password_values(&bundle()) {
         assert!(!printed.contains(&pw), "a password value was printed");
     }
     assert!(!printed.contains("itg-secret-key"));
     // The passwords did arrive.
-    assert_eq!(upload_common::kind(&sb.store().dump(), "passwords").len(), 7);
+    assert_eq!(
+        upload_common::kind(&sb.store().dump(), "passwords").len(),
+        7
+    );
 }
 
 #[test]
@@ -140,7 +149,9 @@ fn a_bad_key_stops_with_a_clear_message_without_the_key() {
     })
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let o = upload_cmd(&sb.url(), &dir.path().join("ledger")).output().unwrap();
+    let o = upload_cmd(&sb.url(), &dir.path().join("ledger"))
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(1));
     let err = common::stderr(&o);
     assert!(err.contains("refused the API key (HTTP 401)"), "{err}");
@@ -198,7 +209,10 @@ fn dry_run_prints_the_plan_and_sends_nothing() {
     assert!(total > 100);
     assert_eq!(plan["seconds"], (total - 1) / 300 * 30);
     assert!(common::stderr(&o).contains("total"));
-    assert!(!dir.path().join("ledger").exists(), "a dry run writes no ledger");
+    assert!(
+        !dir.path().join("ledger").exists(),
+        "a dry run writes no ledger"
+    );
 }
 
 #[test]

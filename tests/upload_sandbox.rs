@@ -36,7 +36,10 @@ fn verify_ok(sb: &SandboxHandle, ledger: &Path) -> upload::verify::VerifyReport 
 }
 
 fn by_name<'a>(d: &'a Value, k: &str, name: &str) -> Vec<&'a Value> {
-    kind(d, k).into_iter().filter(|x| x["name"] == name).collect()
+    kind(d, k)
+        .into_iter()
+        .filter(|x| x["name"] == name)
+        .collect()
 }
 
 fn id_of(d: &Value, k: &str, name: &str) -> u64 {
@@ -62,7 +65,10 @@ fn uploads_every_record_once_linked_published_and_verified() {
     let acme = id_of(&d, "organizations", "Acme Corp");
     assert_eq!(acme, 1001, "the organization that was there before");
     assert_eq!(kind(&d, "organizations").len(), 2 + 3);
-    assert_eq!(by_name(&d, "organizations", "Zürich Büro Netzwerk").len(), 1);
+    assert_eq!(
+        by_name(&d, "organizations", "Zürich Büro Netzwerk").len(),
+        1
+    );
 
     // Folders keep their tree; documents sit in their folders and are published.
     assert_eq!(kind(&d, "document-folders").len(), 5);
@@ -72,7 +78,11 @@ fn uploads_every_record_once_linked_published_and_verified() {
     let folder_of = |name: &str| by_name(&d, "documents", name)[0]["document-folder-id"].clone();
     assert!(folder_of("Network Overview").is_u64());
     assert!(folder_of("Acme Corp Home").is_null());
-    assert_eq!(kind(&d, "document-sections").len(), 23, "one section per body");
+    assert_eq!(
+        kind(&d, "document-sections").len(),
+        23,
+        "one section per body"
+    );
     assert_eq!(kind(&d, "attachments").len(), 6);
 
     // Flexible asset types with their fields; assets with Tag fields pointing at
@@ -82,7 +92,11 @@ fn uploads_every_record_once_linked_published_and_verified() {
     assert_eq!(fas.len(), 6);
     let dc01 = by_name(&d, "flexible-assets", "DC01")[0];
     assert_eq!(dc01["organization-id"], acme);
-    let build_notes = id_of(&d, "documents", "Domain Controllers / DC01 / DC01 Build Notes");
+    let build_notes = id_of(
+        &d,
+        "documents",
+        "Domain Controllers / DC01 / DC01 Build Notes",
+    );
     assert_eq!(dc01["traits"]["related-documents"], json!([build_notes]));
     assert_eq!(dc01["traits"]["ip-address"], "10.20.10.10");
 
@@ -120,13 +134,28 @@ fn uploads_every_record_once_linked_published_and_verified() {
         assert!(!html.contains("data-cf2itglue-"), "{html}");
         assert!(!html.contains("blobs/"), "{html}");
         for part in html.split("<img ").skip(1) {
-            let src = part.split("src=\"").nth(1).unwrap().split('"').next().unwrap();
-            assert!(images.iter().any(|u| u == src), "{src} is not a document image");
+            let src = part
+                .split("src=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            assert!(
+                images.iter().any(|u| u == src),
+                "{src} is not a document image"
+            );
             imgs += 1;
         }
-        doc_links += html.matches(&format!("href=\"{}/{acme}/docs/", sb.url())).count();
-        fa_links += html.matches(&format!("href=\"{}/{acme}/assets/", sb.url())).count();
-        pw_links += html.matches(&format!("href=\"{}/{acme}/passwords/", sb.url())).count();
+        doc_links += html
+            .matches(&format!("href=\"{}/{acme}/docs/", sb.url()))
+            .count();
+        fa_links += html
+            .matches(&format!("href=\"{}/{acme}/assets/", sb.url()))
+            .count();
+        pw_links += html
+            .matches(&format!("href=\"{}/{acme}/passwords/", sb.url()))
+            .count();
     }
     assert_eq!(imgs, 5);
     assert!(doc_links >= 10, "links to documents rewritten: {doc_links}");
@@ -134,10 +163,16 @@ fn uploads_every_record_once_linked_published_and_verified() {
     assert_eq!(pw_links, 5, "password references point at the Passwords");
 
     // The figure in README: requests per document.
-    let per_doc: u64 = ["documents", "document-images", "attachments", "sections", "publish"]
-        .iter()
-        .map(|k| r.requests_by_kind.get(*k).copied().unwrap_or(0))
-        .sum();
+    let per_doc: u64 = [
+        "documents",
+        "document-images",
+        "attachments",
+        "sections",
+        "publish",
+    ]
+    .iter()
+    .map(|k| r.requests_by_kind.get(*k).copied().unwrap_or(0))
+    .sum();
     println!(
         "requests: {} in all, {per_doc} for 23 documents = {:.2} per document; by kind {:?}",
         r.requests,
@@ -196,7 +231,11 @@ fn dry_run_sends_nothing_predicts_the_real_count_and_lists_oversized_files() {
         ..Limits::default()
     };
     let plan = upload::dry_run(&o).unwrap();
-    assert_eq!(sb.store().stats.requests, sent_before, "dry run sent nothing");
+    assert_eq!(
+        sb.store().stats.requests,
+        sent_before,
+        "dry run sent nothing"
+    );
     assert!(!plan.oversized.is_empty(), "a file is over 500 bytes");
     let r = upload::upload(&o).unwrap();
     assert_eq!(plan.total(), r.requests);
@@ -207,11 +246,18 @@ fn dry_run_sends_nothing_predicts_the_real_count_and_lists_oversized_files() {
     let sent: Vec<u64> = kind(&d, "attachments")
         .iter()
         .map(|a| a["attachment-file-size"].as_u64().unwrap())
-        .chain(kind(&d, "document-images").iter().map(|a| a["size"].as_u64().unwrap()))
+        .chain(
+            kind(&d, "document-images")
+                .iter()
+                .map(|a| a["size"].as_u64().unwrap()),
+        )
         .collect();
     assert!(sent.iter().all(|s| *s <= 500), "{sent:?}");
     assert_eq!(
-        r.findings.iter().filter(|f| f.code == "file-too-large").count(),
+        r.findings
+            .iter()
+            .filter(|f| f.code == "file-too-large")
+            .count(),
         plan.oversized.len()
     );
     // On a rerun, the plan is what is left: nothing.
@@ -274,7 +320,10 @@ fn faults_and_lost_responses_end_complete_without_duplicates() {
             stats.faults > 0 && stats.lost_responses > 0,
             "seed {seed}: faults were injected: {stats:?}"
         );
-        assert!(!r.adopted.is_empty(), "seed {seed}: lost writes were adopted");
+        assert!(
+            !r.adopted.is_empty(),
+            "seed {seed}: lost writes were adopted"
+        );
         assert!(r.retries > 0);
         let (fp, orphans) = fingerprint(&sb);
         assert_eq!(&fp, clean_fp, "seed {seed}");
@@ -283,7 +332,10 @@ fn faults_and_lost_responses_end_complete_without_duplicates() {
             .get("POST /document_images")
             .copied()
             .unwrap_or(0);
-        assert!(orphans as u64 <= lost_images, "seed {seed}: {orphans} > {lost_images}");
+        assert!(
+            orphans as u64 <= lost_images,
+            "seed {seed}: {orphans} > {lost_images}"
+        );
         sb.set_behaviour(Behaviour::default());
         verify_ok(&sb, &ledger);
     }
@@ -363,7 +415,11 @@ fn folder_api_missing_falls_back_to_flat_names() {
     let ledger = dir.path().join("ledger");
     let r = upload::upload(&opts(&sb, &ledger)).unwrap();
     assert!(r.failures.is_empty(), "{:?}", r.failures);
-    assert!(r.findings.iter().any(|f| f.code == "document-folders-unavailable"));
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.code == "document-folders-unavailable")
+    );
     let d = sb.store().dump();
     assert!(kind(&d, "document-folders").is_empty());
     let names: Vec<&str> = kind(&d, "documents")
@@ -372,7 +428,9 @@ fn folder_api_missing_falls_back_to_flat_names() {
         .collect();
     assert_eq!(names.len(), 23);
     assert!(
-        names.iter().any(|n| n.contains(" / ") && n.ends_with("DC01 Build Notes")),
+        names
+            .iter()
+            .any(|n| n.contains(" / ") && n.ends_with("DC01 Build Notes")),
         "{names:?}"
     );
     verify_ok(&sb, &ledger);
@@ -394,7 +452,11 @@ fn a_bad_key_stops_at_once_and_creates_nothing() {
     assert!(!e.to_string().contains("test-key"), "{e}");
     let st = sb.store();
     assert!(st.objects.is_empty());
-    assert!(st.stats.requests <= 4, "stopped at once: {}", st.stats.requests);
+    assert!(
+        st.stats.requests <= 4,
+        "stopped at once: {}",
+        st.stats.requests
+    );
 }
 
 #[test]
@@ -416,7 +478,10 @@ fn network_down_and_lasting_5xx_stop_the_run_after_the_retries() {
     };
     let e = upload::upload(&o).unwrap_err();
     assert!(
-        matches!(&e, UploadError::Api(ApiError::Unavailable { attempts: 3, .. })),
+        matches!(
+            &e,
+            UploadError::Api(ApiError::Unavailable { attempts: 3, .. })
+        ),
         "{e:?}"
     );
     assert!(e.to_string().contains("connect"), "{e}");
@@ -435,7 +500,10 @@ fn network_down_and_lasting_5xx_stop_the_run_after_the_retries() {
     o.concurrency = 1;
     let e = upload::upload(&o).unwrap_err();
     assert!(
-        matches!(&e, UploadError::Api(ApiError::Unavailable { attempts: 4, .. })),
+        matches!(
+            &e,
+            UploadError::Api(ApiError::Unavailable { attempts: 4, .. })
+        ),
         "{e:?}"
     );
     let st = sb.store().stats;
@@ -492,8 +560,16 @@ fn verify_finds_duplicates_missing_records_and_stale_links() {
     let v = upload::verify::verify(&opts(&sb, &ledger)).unwrap();
     assert!(!v.ok());
     let has = |p: &str| v.mismatches.iter().any(|m| m.problem.contains(p));
-    assert!(has("2 documents named \"Network Overview\""), "{:?}", v.mismatches);
-    assert!(has(&format!("passwords {pw} is not in IT Glue")), "{:?}", v.mismatches);
+    assert!(
+        has("2 documents named \"Network Overview\""),
+        "{:?}",
+        v.mismatches
+    );
+    assert!(
+        has(&format!("passwords {pw} is not in IT Glue")),
+        "{:?}",
+        v.mismatches
+    );
     assert!(has("points at the old wiki"), "{:?}", v.mismatches);
     assert_eq!(v.mismatches.len(), 3, "{:?}", v.mismatches);
 }

@@ -466,6 +466,10 @@ pub fn classify(
                         becomes.push(format!("configuration{via}"));
                     }
                     (Make::FlexibleAsset | Make::Configuration, _, _, _) => {
+                        becomes.push(format!(
+                            "no {} (no key–value table){via}",
+                            make.as_str().replace('_', " ")
+                        ));
                         plan.findings.push(on(Finding::new(
                             Code::MappingUnused,
                             format!(
@@ -482,6 +486,7 @@ pub fn classify(
                             made_ct
                         };
                         if made == 0 {
+                            becomes.push(format!("no {} found{via}", make.as_str()));
                             // Nothing came out: the page must not vanish.
                             plan.findings.push(on(Finding::new(
                                 Code::MappingUnused,
@@ -518,7 +523,21 @@ pub fn classify(
             });
             decisions.insert(page.id.clone(), dec);
         }
+        let folders_before = plan.folders.len();
         tree::plan_space(space, &decisions, &m.documents, &mut plan);
+        // The tree decides folders (and drops empty pages): complete the outcomes.
+        let folder_pages: BTreeSet<&str> = plan.folders[folders_before..]
+            .iter()
+            .map(|f| f.source.page_id.as_str())
+            .collect();
+        for o in plan.outcomes.iter_mut().filter(|o| o.space == skey) {
+            if folder_pages.contains(o.page_id.as_str()) {
+                o.becomes.insert(0, "folder".into());
+            }
+            if o.becomes.is_empty() {
+                o.becomes.push("nothing: no content (page-empty)".into());
+            }
+        }
     }
     if !secrets.is_empty() {
         // Longest first, so a secret that contains another is replaced whole.

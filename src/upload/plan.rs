@@ -253,7 +253,11 @@ pub fn build(
             p.add("attachments", 1);
         }
     }
-    for ri in r.related_items.iter().filter(|_| only.wants("related_items")) {
+    for ri in r
+        .related_items
+        .iter()
+        .filter(|_| only.wants("related_items"))
+    {
         if !done(&related_key(&ri.from, &ri.to)) {
             p.add("related-items", 1);
         }

@@ -68,7 +68,9 @@ fn stale_links(html: &str) -> Vec<String> {
             if name.starts_with("data-cf2itglue-") {
                 out.push(format!("{name}={value:?} left in the body"));
             } else if matches!(name, "href" | "src") && STALE.iter().any(|m| value.contains(m)) {
-                out.push(format!("{name}={value:?} points at the old wiki or the bundle"));
+                out.push(format!(
+                    "{name}={value:?} points at the old wiki or the bundle"
+                ));
             }
         }
     }
@@ -240,7 +242,11 @@ async fn check(
         if same.len() != 1 {
             miss(
                 &o.key,
-                format!("{} organizations named {:?} (expected one)", same.len(), o.name),
+                format!(
+                    "{} organizations named {:?} (expected one)",
+                    same.len(),
+                    o.name
+                ),
             );
             continue;
         }
@@ -408,9 +414,11 @@ async fn check(
             .entry("attachments".into())
             .or_default();
         counts.bundle += 1;
-        let (Some(id), Some(owner), Some((rtype, _))) =
-            (id_of(&a.key), id_of(&a.owner), super::records::types_of(&a.owner))
-        else {
+        let (Some(id), Some(owner), Some((rtype, _))) = (
+            id_of(&a.key),
+            id_of(&a.owner),
+            super::records::types_of(&a.owner),
+        ) else {
             r.mismatches.push(Mismatch {
                 key: a.key.clone(),
                 problem: "not in the ledger (not uploaded)".into(),
@@ -464,9 +472,11 @@ async fn check(
             .entry("related_items".into())
             .or_default();
         counts.bundle += 1;
-        let (Some(from), Some(to), Some((rtype, _))) =
-            (id_of(&ri.from), id_of(&ri.to), super::records::types_of(&ri.from))
-        else {
+        let (Some(from), Some(to), Some((rtype, _))) = (
+            id_of(&ri.from),
+            id_of(&ri.to),
+            super::records::types_of(&ri.from),
+        ) else {
             r.mismatches.push(Mismatch {
                 key,
                 problem: "one side is not in the ledger (not uploaded)".into(),
@@ -475,10 +485,7 @@ async fn check(
         };
         if !related.contains_key(&ri.from) {
             let v = client
-                .get(
-                    "verify",
-                    &format!("/{rtype}/{from}?include=related_items"),
-                )
+                .get("verify", &format!("/{rtype}/{from}?include=related_items"))
                 .await?;
             let items: Vec<Value> = v
                 .get("included")
@@ -503,7 +510,10 @@ async fn check(
             }),
             n => r.mismatches.push(Mismatch {
                 key,
-                problem: format!("{n} related items from {} to {} (expected one)", ri.from, ri.to),
+                problem: format!(
+                    "{n} related items from {} to {} (expected one)",
+                    ri.from, ri.to
+                ),
             }),
         }
     }

@@ -42,14 +42,23 @@ pub fn password_values(bundle: &Path) -> Vec<String> {
     std::fs::read_to_string(bundle.join("passwords.jsonl"))
         .unwrap()
         .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["password"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["password"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect()
 }
 
 fn sort_key(v: &Value) -> String {
     match v.get("key") {
         Some(k) => k.as_str().unwrap().to_string(),
-        None => format!("{}\u{0}{}", v["from"].as_str().unwrap(), v["to"].as_str().unwrap()),
+        None => format!(
+            "{}\u{0}{}",
+            v["from"].as_str().unwrap(),
+            v["to"].as_str().unwrap()
+        ),
     }
 }
 
@@ -59,7 +68,10 @@ fn augment(root: &Path) {
     let mut manifest: Value = serde_json::from_slice(&std::fs::read(&mpath).unwrap()).unwrap();
     let mut files: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
     for (file, line) in EXTRA {
-        files.entry(file).or_default().push(serde_json::from_str(line).unwrap());
+        files
+            .entry(file)
+            .or_default()
+            .push(serde_json::from_str(line).unwrap());
     }
     for (file, extra) in files {
         let p = root.join(file);
@@ -92,7 +104,10 @@ pub fn bundle() -> PathBuf {
             "convert",
             common::sample().to_str().unwrap(),
             "--mapping",
-            common::root().join("testdata/acme-mapping.toml").to_str().unwrap(),
+            common::root()
+                .join("testdata/acme-mapping.toml")
+                .to_str()
+                .unwrap(),
             "--out",
             out.to_str().unwrap(),
             "-q",
@@ -222,11 +237,17 @@ pub fn fingerprint(sb: &SandboxHandle) -> (Vec<String>, usize) {
 
 fn normalise(v: &Value, label: &HashMap<String, String>, ids: bool) -> String {
     match v {
-        Value::Number(n) if ids => label.get(&n.to_string()).cloned().unwrap_or_else(|| n.to_string()),
+        Value::Number(n) if ids => label
+            .get(&n.to_string())
+            .cloned()
+            .unwrap_or_else(|| n.to_string()),
         Value::String(s) => ids_in_text(s, label),
         Value::Array(xs) => format!(
             "[{}]",
-            xs.iter().map(|x| normalise(x, label, ids)).collect::<Vec<_>>().join(",")
+            xs.iter()
+                .map(|x| normalise(x, label, ids))
+                .collect::<Vec<_>>()
+                .join(",")
         ),
         Value::Object(m) => format!(
             "{{{}}}",
