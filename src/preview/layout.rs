@@ -80,10 +80,11 @@ pub fn page(
 
 fn sidebar(idx: &Index, path: &str, org: &Organization, active: &str, h: &mut String) {
     let r = idx.records;
-    let n_docs = r.documents.iter().filter(|d| d.org == org.key).count();
-    let n_cfg = r.configurations.iter().filter(|x| x.org == org.key).count();
-    let n_contacts = r.contacts.iter().filter(|x| x.org == org.key).count();
-    let n_pw = r.passwords.iter().filter(|x| x.org == org.key).count();
+    let c = idx
+        .counts
+        .get(org.key.as_str())
+        .copied()
+        .unwrap_or_default();
     h.push_str("<nav class=\"side\">\n<div class=\"org\">");
     escape_text(&org.name, h);
     h.push_str("</div>\n");
@@ -105,15 +106,15 @@ fn sidebar(idx: &Index, path: &str, org: &Organization, active: &str, h: &mut St
         h.push_str("</a>\n");
     };
     item("index", "Overview", None, h);
-    item("documents", "Documents", Some(n_docs), h);
+    item("documents", "Documents", Some(c.documents), h);
     item("flexible-assets", "Flexible Assets", None, h);
     let target = paths::org_page(&org.key, "flexible-assets");
     for t in &r.flexible_asset_types {
-        let n = r
-            .flexible_assets
-            .iter()
-            .filter(|a| a.org == org.key && a.type_ == t.key)
-            .count();
+        let n = idx
+            .fa_counts
+            .get(&(org.key.as_str(), t.key.as_str()))
+            .copied()
+            .unwrap_or(0);
         if n == 0 {
             continue;
         }
@@ -125,9 +126,14 @@ fn sidebar(idx: &Index, path: &str, org: &Organization, active: &str, h: &mut St
         escape_text(&t.name, h);
         let _ = writeln!(h, "<span class=\"n\">{n}</span></a>");
     }
-    item("configurations", "Configurations", Some(n_cfg), h);
-    item("contacts", "Contacts", Some(n_contacts), h);
-    item("passwords", "Passwords", Some(n_pw), h);
+    item(
+        "configurations",
+        "Configurations",
+        Some(c.configurations),
+        h,
+    );
+    item("contacts", "Contacts", Some(c.contacts), h);
+    item("passwords", "Passwords", Some(c.passwords), h);
     h.push_str("</nav>\n");
 }
 
