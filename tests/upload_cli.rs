@@ -104,6 +104,46 @@ fn killed_at_several_moments_then_rerun_ends_complete_without_duplicates() {
         .output()
         .unwrap();
     assert!(v.status.success(), "{}", common::stderr(&v));
+    assert!(common::stderr(&v).contains("organization"), "the table");
+
+    // Someone deletes a password: verify says which, exits 3, --json on stdout.
+    let d = sb.store().dump();
+    let (pw, _) = d["objects"]["passwords"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .next()
+        .unwrap();
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::blocking::Client::new()
+        .delete(format!("{}/passwords/{pw}", sb.url()))
+        .header("x-api-key", "k")
+        .send()
+        .unwrap();
+    let v = common::bin()
+        .args([
+            "verify",
+            bundle().to_str().unwrap(),
+            "--url",
+            &sb.url(),
+            "--ledger",
+            ledger.to_str().unwrap(),
+            "--json",
+        ])
+        .env("ITGLUE_API_KEY", "k")
+        .output()
+        .unwrap();
+    assert_eq!(v.status.code(), Some(3), "{}", common::stderr(&v));
+    let report: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
+    let m = report["mismatches"].as_array().unwrap();
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert!(
+        m[0]["problem"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("passwords {pw} is not in IT Glue"))
+    );
+    assert!(common::stderr(&v).contains("mismatch: pw/"));
 }
 
 #[test]
@@ -258,7 +298,7 @@ fn sandbox_command_serves_the_api_on_loopback() {
         }
     }
     let ra: u64 = limited.expect("429").to_str().unwrap().parse().unwrap();
-    assert!(ra >= 1 && ra <= 60 && start.elapsed() < Duration::from_secs(5));
+    assert!((1..=60).contains(&ra) && start.elapsed() < Duration::from_secs(5));
     child.kill().unwrap();
     child.wait().unwrap();
 }

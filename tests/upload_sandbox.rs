@@ -343,12 +343,11 @@ fn faults_and_lost_responses_end_complete_without_duplicates() {
 
 #[test]
 fn server_429_with_retry_after_is_honoured() {
-    // 25 requests per 250 ms on the server; the client does not pace itself
-    // and its own backoff is 1 ms: only waiting for Retry-After gets every
-    // request through within 6 attempts.
+    // 10 requests per 200 ms on the server; the client does not pace itself
+    // and its own backoff is 1 ms.
     let sb = start(Behaviour {
-        rate_requests: 25,
-        rate_window: Duration::from_millis(250),
+        rate_requests: 10,
+        rate_window: Duration::from_millis(200),
         precise_retry_after: true,
         ..Behaviour::default()
     });
@@ -356,7 +355,7 @@ fn server_429_with_retry_after_is_honoured() {
     let mut o = opts(&sb, &dir.path().join("ledger"));
     o.concurrency = 1;
     o.retry = Retry {
-        attempts: 6,
+        attempts: 12,
         base: Duration::from_millis(1),
         cap: Duration::from_millis(1),
     };
@@ -365,6 +364,7 @@ fn server_429_with_retry_after_is_honoured() {
     assert!(r.rate_limited > 0, "the server answered 429");
     assert_eq!(sb.store().stats.rate_limited, r.rate_limited);
     assert_eq!(fingerprint(&sb).0, clean().0);
+    println!("{} answers 429 for {} requests", r.rate_limited, r.requests);
     // A sliding window frees one slot at a time, so an unpaced client meets
     // about one 429 per request once the first window is used; ignoring
     // Retry-After it would meet dozens per request (and give up).
@@ -393,7 +393,14 @@ fn client_pacer_keeps_under_the_limit() {
     };
     let r = upload::upload(&o).unwrap();
     assert!(r.failures.is_empty(), "{:?}", r.failures);
-    assert!(r.rate_limited <= 3, "{} answers 429", r.rate_limited);
+    // Unpaced, about one request in two meets a 429 here (see the test above);
+    // paced, only scheduling jitter on a loaded machine can cause one.
+    assert!(
+        r.rate_limited * 10 <= r.requests,
+        "{} answers 429 for {} requests",
+        r.rate_limited,
+        r.requests
+    );
     // The budget is the bottleneck: the run takes about requests / budget windows.
     let windows = (r.requests as f64 / 30.0).floor();
     assert!(r.seconds >= (windows - 1.0) * 0.3, "{} s", r.seconds);
@@ -595,5 +602,75 @@ fn only_some_kinds_first_then_the_rest() {
     let r = upload::upload(&opts(&sb, &ledger)).unwrap();
     assert!(r.failures.is_empty(), "{:?}", r.failures);
     assert_eq!(fingerprint(&sb).0, clean().0);
+    verify_ok(&sb, &ledger);
+}
+
+#[test]
+fn an_organization_to_create_that_exists_already_is_left_alone() {
+    let sb = start(Behaviour::default());
+    upload_common::create_org(&sb, "Head Office");
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("ledger");
+    let r = upload::upload(&opts(&sb, &ledger)).unwrap();
+    // The organization fails with what to do; what belongs to it fails with it.
+    let org = r
+        .failures
+        .iter()
+        .find(|f| f.key == "org/ACME/98351")
+        .unwrap();
+    assert!(
+        org.message.contains("match = \"existing\""),
+        "{}",
+        org.message
+    );
+    assert!(
+        r.failures.iter().all(|f| f.key.contains("/98351")),
+        "{:?}",
+        r.failures
+    );
+    let d = sb.store().dump();
+    let head = id_of(&d, "organizations", "Head Office");
+    assert_eq!(by_name(&d, "organizations", "Head Office").len(), 1);
+    assert!(
+        kind(&d, "documents")
+            .iter()
+            .all(|x| x["organization-id"] != head),
+        "nothing written into it"
+    );
+    let v = upload::verify::verify(&opts(&sb, &ledger)).unwrap();
+    assert!(v.mismatches.iter().any(|m| m.key == "org/ACME/98351"));
+}
+
+#[test]
+fn a_large_body_is_split_into_sections_in_order() {
+    let sb = start(Behaviour::default());
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("ledger");
+    let mut o = opts(&sb, &ledger);
+    o.limits = Limits {
+        max_section_bytes: 1500,
+        ..Limits::default()
+    };
+    let plan = upload::dry_run(&o).unwrap();
+    let r = upload::upload(&o).unwrap();
+    assert!(r.failures.is_empty(), "{:?}", r.failures);
+    assert_eq!(plan.total(), r.requests);
+    let d = sb.store().dump();
+    let sections = kind(&d, "document-sections");
+    assert!(sections.len() > 23 + 5, "{} sections", sections.len());
+    // Each document's sections are numbered 0, 1, ... and none is over the cap
+    // unless it is one element larger than it.
+    let mut by_doc: std::collections::BTreeMap<u64, Vec<u64>> = Default::default();
+    for s in &sections {
+        by_doc
+            .entry(s["document-id"].as_u64().unwrap())
+            .or_default()
+            .push(s["sort"].as_u64().unwrap());
+    }
+    for sorts in by_doc.values_mut() {
+        sorts.sort();
+        assert_eq!(*sorts, (0..sorts.len() as u64).collect::<Vec<_>>());
+    }
+    assert!(by_doc.values().any(|s| s.len() > 2));
     verify_ok(&sb, &ledger);
 }

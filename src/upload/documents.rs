@@ -34,6 +34,10 @@ pub async fn stubs(run: &Arc<Run>) -> Result<(), Stop> {
     let docs: Vec<Document> = run.bundle.records.documents.clone();
     each(run, docs, |run, d| async move {
         let Some(org) = run.id(&d.org) else {
+            run.fail(
+                &d.key,
+                format!("its organization {} is not in IT Glue", d.org),
+            );
             return Ok(());
         };
         let (name, folder) = placement(&run, &d);

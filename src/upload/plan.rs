@@ -173,11 +173,11 @@ pub fn build(
     }
     for o in &r.organizations {
         if !done(&o.key) {
-            // `match = "existing"`: found by name, as the mapping says it exists
-            // (if it does not, the run creates it: one request more than planned).
-            if o.match_ == "existing" {
-                p.add("organization-lookups", 1);
-            } else {
+            // Each is looked up by name first. `match = "existing"`: assumed
+            // found, as the mapping says (if not, the run creates it: one request
+            // more than planned); `create`: assumed absent, then created.
+            p.add("organization-lookups", 1);
+            if o.match_ != "existing" {
                 p.add("organizations", 1);
             }
         }

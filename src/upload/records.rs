@@ -23,13 +23,28 @@ fn data(kind: &str, attributes: Value) -> Value {
 pub async fn organizations(run: &Arc<Run>) -> Result<(), Stop> {
     let orgs: Vec<Organization> = run.bundle.records.organizations.clone();
     each(run, orgs, |run, o| async move {
-        if run.ledger.done(&o.key).is_none() && o.match_ == "existing" {
+        // Every organization is looked up by exact name first (unless a killed
+        // run left it pending: then `ensure` adopts it). `existing`: use it.
+        // `create`: a same-named organization that upload did not make is not
+        // written into, and no second one is made; the user decides.
+        if run.ledger.get(&o.key).is_none() {
             let what = Find::Org {
                 name: o.name.clone(),
             };
             match find(&run.client, "organization-lookups", &what).await {
-                Ok(Some(found)) => {
+                Ok(Some(found)) if o.match_ == "existing" => {
+                    run.count(&o.key, true);
                     run.finish(&o.key, &found, "resource-url", Value::Null)?;
+                    return Ok(());
+                }
+                Ok(Some(_)) => {
+                    run.fail(
+                        &o.key,
+                        format!(
+                            "IT Glue already has an organization named {:?}: nothing of it is uploaded; to upload into that one, set match = \"existing\" for it in the mapping (or rename it) and convert again",
+                            o.name
+                        ),
+                    );
                     return Ok(());
                 }
                 Ok(None) => {}
@@ -192,7 +207,10 @@ pub async fn folders(run: &Arc<Run>) -> Result<(), Stop> {
             if run.is_flat() {
                 return Ok(());
             }
-            let Some(org) = run.id(&f.org) else { return Ok(()) };
+            let Some(org) = run.id(&f.org) else {
+                run.fail(&f.key, format!("its organization {} is not in IT Glue", f.org));
+                return Ok(());
+            };
             let parent = match &f.parent {
                 Some(p) => match run.id(p) {
                     Some(id) => Some(id),
@@ -323,6 +341,10 @@ pub async fn configurations_and_contacts(run: &Arc<Run>) -> Result<(), Stop> {
     };
     each(run, configs, |run, c| async move {
         let Some(org) = run.id(&c.org) else {
+            run.fail(
+                &c.key,
+                format!("its organization {} is not in IT Glue", c.org),
+            );
             return Ok(());
         };
         let t = c
@@ -366,6 +388,10 @@ pub async fn configurations_and_contacts(run: &Arc<Run>) -> Result<(), Stop> {
     };
     each(run, contacts, |run, c| async move {
         let Some(org) = run.id(&c.org) else {
+            run.fail(
+                &c.key,
+                format!("its organization {} is not in IT Glue", c.org),
+            );
             return Ok(());
         };
         let emails: Vec<Value> = c
@@ -428,7 +454,10 @@ pub async fn passwords(run: &Arc<Run>, embedded: bool) -> Result<(), Stop> {
         .cloned()
         .collect();
     each(run, pws, |run, p| async move {
-        let Some(org) = run.id(&p.org) else { return Ok(()) };
+        let Some(org) = run.id(&p.org) else {
+                run.fail(&p.key, format!("its organization {} is not in IT Glue", p.org));
+                return Ok(());
+            };
         let mut attrs = json!({"name": p.name, "username": p.username, "password": p.password.clone().unwrap_or_default(),
             "url": p.url, "notes": p.notes});
         if let Some(c) = &p.category {

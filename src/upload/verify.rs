@@ -173,7 +173,7 @@ async fn check(
     let id_of = |k: &str| ledger.done(k).and_then(|e| e.id);
     let flat = ledger
         .done("mode/folders")
-        .is_some_and(|e| e.extra == Value::from("flat"));
+        .is_some_and(|e| e.extra == "flat");
 
     // (kind, org key, record key) for every record IT Glue should hold per organization.
     let mut wanted: Vec<(&str, &str, &str)> = Vec::new();
