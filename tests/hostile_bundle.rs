@@ -83,7 +83,11 @@ fn a_document_path_leaving_the_bundle_is_refused() {
         run(&["check", out.to_str().unwrap()]).status.success(),
         "the tampered bundle passes check, so only the record check stops it"
     );
-    refused(&out, "documents.jsonl", "\"../id_rsa\" is not a file of this bundle");
+    refused(
+        &out,
+        "documents.jsonl",
+        "\"../id_rsa\" is not a file of this bundle",
+    );
 }
 
 #[test]

@@ -101,7 +101,12 @@ fn a_convert_stopped_midway_is_not_a_bundle() {
     assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
     let out = tmp.path().join("out");
     let mut child = bin()
-        .args(["convert", fifo.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args([
+            "convert",
+            fifo.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -181,7 +186,10 @@ fn a_full_disk_is_a_clear_error_and_leaves_nothing() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     assert!(err.contains("File too large"), "{err}");
-    assert!(err.contains(tmp.path().to_str().unwrap()), "names the file: {err}");
+    assert!(
+        err.contains(tmp.path().to_str().unwrap()),
+        "names the file: {err}"
+    );
     assert!(!out.exists());
     assert_eq!(leftovers(&out), Vec::<PathBuf>::new());
 }

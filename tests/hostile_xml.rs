@@ -105,7 +105,10 @@ fn external_entities_are_never_read() {
     let c = converted(&hostile("xml-external-entity"));
     assert!(body(&c, "200").contains("Local: &amp;local; Remote: &amp;remote;"));
     let text = all_text(&c.out);
-    assert!(!text.contains("root:"), "/etc/passwd leaked into the bundle");
+    assert!(
+        !text.contains("root:"),
+        "/etc/passwd leaked into the bundle"
+    );
 }
 
 #[test]
@@ -149,8 +152,19 @@ fn active_content_of_storage_bodies_is_removed_with_findings() {
     let html = body(&c, "200");
     let lower = html.to_ascii_lowercase();
     for banned in [
-        "<script", "<iframe", "<object", "<embed", "<form", "<input", "<style", "onclick",
-        "javascript:", "vbscript:", "data:", "evil.example", "aaaaaaaa",
+        "<script",
+        "<iframe",
+        "<object",
+        "<embed",
+        "<form",
+        "<input",
+        "<style",
+        "onclick",
+        "javascript:",
+        "vbscript:",
+        "data:",
+        "evil.example",
+        "aaaaaaaa",
     ] {
         assert!(!lower.contains(banned), "{banned:?} in {html}");
     }

@@ -172,7 +172,11 @@ fn upload_and_verify_print_no_secret_and_keep_the_key_off_disk() {
     let up = upload_cli(&out, &url, "upload", &[]);
     assert!(up.status.success(), "upload: {}", stderr(&up));
     let up_json = upload_cli(&out, &url, "upload", &["--json"]);
-    assert!(up_json.status.success(), "upload again: {}", stderr(&up_json));
+    assert!(
+        up_json.status.success(),
+        "upload again: {}",
+        stderr(&up_json)
+    );
     // verify's own outcome is the upload tests' business; here only what it prints.
     let ver = upload_cli(&out, &url, "verify", &[]);
     assert!(
@@ -257,7 +261,9 @@ fn a_redacted_bundle_is_not_uploaded() {
     let state = sb.store().dump();
     let objects = state["objects"].as_object().unwrap();
     assert!(
-        objects.values().all(|v| v.as_object().is_none_or(|o| o.is_empty())),
+        objects
+            .values()
+            .all(|v| v.as_object().is_none_or(|o| o.is_empty())),
         "something was created: {state}"
     );
 }

@@ -74,7 +74,9 @@ fn jsonl<T: DeserializeOwned>(root: &Path, name: &str) -> Result<Vec<T>, Error> 
 /// A blob id: 64 lower-case hex digits (a blake3 hash), nothing that could name
 /// another path.
 pub fn is_blob_id(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// A relative path that stays inside the bundle: no `..`, no root, no drive,
@@ -84,7 +86,9 @@ fn is_inside(rel: &str) -> bool {
         && !rel.contains('\\')
         && !rel.contains(':')
         && !rel.contains('\0')
-        && rel.split('/').all(|c| !c.is_empty() && c != "." && c != "..")
+        && rel
+            .split('/')
+            .all(|c| !c.is_empty() && c != "." && c != "..")
 }
 
 /// Refuses records that would make upload read outside the bundle: a bundle

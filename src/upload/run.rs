@@ -295,7 +295,10 @@ mod scrub_tests {
     fn password_values_are_blanked_in_messages() {
         let pws = [pw(Some("Tr0ub4dor&3")), pw(None), pw(Some("ab"))];
         assert_eq!(
-            scrub(&pws, "HTTP 422: password \"Tr0ub4dor&3\" is too weak (ab)".into()),
+            scrub(
+                &pws,
+                "HTTP 422: password \"Tr0ub4dor&3\" is too weak (ab)".into()
+            ),
             "HTTP 422: password \"[password]\" is too weak (ab)"
         );
         assert_eq!(scrub(&pws, "no secret here".into()), "no secret here");

@@ -159,7 +159,9 @@ impl Conv<'_> {
         for (attr, _) in &el.attrs {
             if attr.len() > 2
                 && attr.as_bytes()[..2].eq_ignore_ascii_case(b"on")
-                && self.reported.insert(format!("on:{}", attr.to_ascii_lowercase()))
+                && self
+                    .reported
+                    .insert(format!("on:{}", attr.to_ascii_lowercase()))
             {
                 self.finding(
                     Code::UnsafeContentRemoved,
