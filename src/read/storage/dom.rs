@@ -5,6 +5,8 @@
 //! keeps everything read before a syntax error. One page body at a time, so a
 //! tree is fine here; entities.xml itself is never held like this.
 
+use std::borrow::Cow;
+
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
@@ -89,8 +91,12 @@ fn element(start: &quick_xml::events::BytesStart) -> Element {
         .flatten()
         .map(|a| {
             let key = a.key.as_ref().to_string();
-            let raw = &a.value;
-            (key, clean(&entities::unescape(&raw)))
+            let value = entities::unescape(&a.value);
+            let value = match clean(&value) {
+                Cow::Borrowed(_) => value,
+                Cow::Owned(cleaned) => cleaned,
+            };
+            (key, value)
         })
         .collect();
     Element {
@@ -101,13 +107,16 @@ fn element(start: &quick_xml::events::BytesStart) -> Element {
 }
 
 /// Drops C0 control characters XML forbids (they occur in real exports).
-fn clean(s: &str) -> String {
+/// Borrows when there is nothing to drop (the usual case: no copy per text node).
+fn clean(s: &str) -> Cow<'_, str> {
     if s.chars().any(entities::is_unwanted_control) {
-        s.chars()
-            .filter(|c| !entities::is_unwanted_control(*c))
-            .collect()
+        Cow::Owned(
+            s.chars()
+                .filter(|c| !entities::is_unwanted_control(*c))
+                .collect(),
+        )
     } else {
-        s.to_string()
+        Cow::Borrowed(s)
     }
 }
 
@@ -366,5 +375,14 @@ mod tests {
         let (root, _) = parse("<p>a<br>b</span></p><div><p>open");
         assert_eq!(root.child("p").unwrap().children.len(), 3);
         assert_eq!(root.child("div").unwrap().text(), "open");
+    }
+
+    #[test]
+    fn control_characters_are_dropped_from_text_cdata_and_attributes() {
+        let (root, err) = parse("<p title=\"a\u{1}b&amp;c\">x\u{2}y<![CDATA[z\u{1b}w]]>\tv</p>");
+        assert_eq!(err, None);
+        let p = root.child("p").unwrap();
+        assert_eq!(p.attr("title"), Some("ab&c"));
+        assert_eq!(p.text(), "xyzw\tv");
     }
 }
