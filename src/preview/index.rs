@@ -25,6 +25,20 @@ pub struct Index<'a> {
     pub children: BTreeMap<Place<'a>, Content<'a>>,
     /// Owner key → its attachments, by key.
     pub attachments: HashMap<&'a str, Vec<&'a AttachmentRecord>>,
+    /// Organization key → how many records of each kind it has (the sidebar of
+    /// every page shows them: counted once, not once per page).
+    pub counts: HashMap<&'a str, Counts>,
+    /// (organization key, flexible asset type key) → assets of that type.
+    pub fa_counts: HashMap<(&'a str, &'a str), usize>,
+}
+
+/// Records of an organization, by kind.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Counts {
+    pub documents: usize,
+    pub configurations: usize,
+    pub contacts: usize,
+    pub passwords: usize,
 }
 
 impl<'a> Index<'a> {
@@ -50,6 +64,8 @@ impl<'a> Index<'a> {
             findings: HashMap::new(),
             children: BTreeMap::new(),
             attachments: HashMap::new(),
+            counts: HashMap::new(),
+            fa_counts: HashMap::new(),
         };
         let r = records;
         let pairs = r
@@ -63,6 +79,23 @@ impl<'a> Index<'a> {
             .chain(r.passwords.iter().map(|x| (&x.key, &x.org)));
         for (k, o) in pairs {
             idx.org_of.insert(k.as_str(), o.as_str());
+        }
+        for d in &r.documents {
+            idx.counts.entry(d.org.as_str()).or_default().documents += 1;
+        }
+        for x in &r.configurations {
+            idx.counts.entry(x.org.as_str()).or_default().configurations += 1;
+        }
+        for x in &r.contacts {
+            idx.counts.entry(x.org.as_str()).or_default().contacts += 1;
+        }
+        for x in &r.passwords {
+            idx.counts.entry(x.org.as_str()).or_default().passwords += 1;
+        }
+        for a in &r.flexible_assets {
+            *idx.fa_counts
+                .entry((a.org.as_str(), a.type_.as_str()))
+                .or_default() += 1;
         }
         for a in &r.attachments {
             idx.attachments.entry(a.owner.as_str()).or_default().push(a);

@@ -23,7 +23,7 @@ nav.side a,nav.side span{display:block;padding:5px 16px;color:#33415c}
 nav.side a.on{background:#e8f1fd;border-left:3px solid #0b63c5;padding-left:13px;font-weight:600}
 nav.side .sub{padding-left:30px;font-size:13px}
 nav.side .n{float:right;color:#7b8794;font-size:12px}
-main{flex:1;padding:18px 28px;max-width:1100px}
+main{flex:1;min-width:0;padding:18px 28px;max-width:1100px}
 .crumbs{color:#7b8794;font-size:13px;margin-bottom:6px}
 h1{font-size:22px;margin:0 0 12px}
 .card{background:#fff;border:1px solid #dde3ea;border-radius:4px;padding:14px 18px;margin-bottom:14px}
@@ -37,6 +37,9 @@ h1{font-size:22px;margin:0 0 12px}
 table.list{border-collapse:collapse;width:100%;background:#fff}
 table.list th,table.list td{border-bottom:1px solid #e4e7eb;padding:6px 8px;text-align:left;vertical-align:top}
 table.list th{background:#f8fafc;font-weight:600}
+table.list td.br{overflow-wrap:anywhere}
+.pre{white-space:pre-wrap}
+.rf{margin:4px 0 0;padding-left:16px;font-size:12px}
 ul.tree{list-style:none;padding-left:18px;margin:2px 0}ul.tree.top{padding-left:0}
 .folder{font-weight:600}.folder::before{content:'\\1F4C1  '}.docl::before{content:'\\1F4C4  '}
 .masked{font-family:monospace;letter-spacing:1px;color:#52606d}
@@ -77,10 +80,11 @@ pub fn page(
 
 fn sidebar(idx: &Index, path: &str, org: &Organization, active: &str, h: &mut String) {
     let r = idx.records;
-    let n_docs = r.documents.iter().filter(|d| d.org == org.key).count();
-    let n_cfg = r.configurations.iter().filter(|x| x.org == org.key).count();
-    let n_contacts = r.contacts.iter().filter(|x| x.org == org.key).count();
-    let n_pw = r.passwords.iter().filter(|x| x.org == org.key).count();
+    let c = idx
+        .counts
+        .get(org.key.as_str())
+        .copied()
+        .unwrap_or_default();
     h.push_str("<nav class=\"side\">\n<div class=\"org\">");
     escape_text(&org.name, h);
     h.push_str("</div>\n");
@@ -102,15 +106,15 @@ fn sidebar(idx: &Index, path: &str, org: &Organization, active: &str, h: &mut St
         h.push_str("</a>\n");
     };
     item("index", "Overview", None, h);
-    item("documents", "Documents", Some(n_docs), h);
+    item("documents", "Documents", Some(c.documents), h);
     item("flexible-assets", "Flexible Assets", None, h);
     let target = paths::org_page(&org.key, "flexible-assets");
     for t in &r.flexible_asset_types {
-        let n = r
-            .flexible_assets
-            .iter()
-            .filter(|a| a.org == org.key && a.type_ == t.key)
-            .count();
+        let n = idx
+            .fa_counts
+            .get(&(org.key.as_str(), t.key.as_str()))
+            .copied()
+            .unwrap_or(0);
         if n == 0 {
             continue;
         }
@@ -122,9 +126,14 @@ fn sidebar(idx: &Index, path: &str, org: &Organization, active: &str, h: &mut St
         escape_text(&t.name, h);
         let _ = writeln!(h, "<span class=\"n\">{n}</span></a>");
     }
-    item("configurations", "Configurations", Some(n_cfg), h);
-    item("contacts", "Contacts", Some(n_contacts), h);
-    item("passwords", "Passwords", Some(n_pw), h);
+    item(
+        "configurations",
+        "Configurations",
+        Some(c.configurations),
+        h,
+    );
+    item("contacts", "Contacts", Some(c.contacts), h);
+    item("passwords", "Passwords", Some(c.passwords), h);
     h.push_str("</nav>\n");
 }
 

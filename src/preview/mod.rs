@@ -28,50 +28,65 @@ pub fn build(
     findings: &[Finding],
     body: &dyn Fn(&str) -> std::io::Result<String>,
 ) -> Result<Vec<(String, String)>, Error> {
-    let idx = Index::new(records, findings);
-    let mut files = vec![
-        (
-            format!("{}/style.css", paths::ROOT),
-            layout::CSS.to_string(),
-        ),
-        (paths::index(), layout::site_index(&idx)),
-    ];
-    for org in &records.organizations {
-        files.push((
-            paths::org_page(&org.key, "index"),
-            records::overview(&idx, org),
-        ));
-        files.push((
-            paths::org_page(&org.key, "documents"),
-            documents::tree(&idx, org),
-        ));
-        files.push((
-            paths::org_page(&org.key, "flexible-assets"),
-            records::flexible_assets(&idx, org),
-        ));
-        files.push((
-            paths::org_page(&org.key, "configurations"),
-            records::configurations(&idx, org),
-        ));
-        files.push((
-            paths::org_page(&org.key, "contacts"),
-            records::contacts(&idx, org),
-        ));
-        files.push((
-            paths::org_page(&org.key, "passwords"),
-            records::passwords(&idx, org),
-        ));
-    }
-    for doc in &records.documents {
-        let html = body(&doc.content).map_err(|e| Error::io(Path::new(&doc.content), e))?;
-        files.push((
-            paths::document(&doc.content),
-            documents::page_html(&idx, doc, &html),
-        ));
-    }
+    let mut files = Vec::new();
+    build_each(records, findings, body, &mut |path, text| {
+        files.push((path, text));
+        Ok(())
+    })?;
     files.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(files)
 }
 
+/// The files of [`build`], handed to `emit` one at a time as each is made (in no
+/// particular order), so a large export's preview is never all in memory: convert
+/// writes the preview this way.
+pub fn build_each(
+    records: &Records,
+    findings: &[Finding],
+    body: &dyn Fn(&str) -> std::io::Result<String>,
+    emit: &mut dyn FnMut(String, String) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let idx = Index::new(records, findings);
+    emit(
+        format!("{}/style.css", paths::ROOT),
+        layout::CSS.to_string(),
+    )?;
+    emit(paths::index(), layout::site_index(&idx))?;
+    for org in &records.organizations {
+        emit(
+            paths::org_page(&org.key, "index"),
+            records::overview(&idx, org),
+        )?;
+        emit(
+            paths::org_page(&org.key, "documents"),
+            documents::tree(&idx, org),
+        )?;
+        emit(
+            paths::org_page(&org.key, "flexible-assets"),
+            records::flexible_assets(&idx, org),
+        )?;
+        emit(
+            paths::org_page(&org.key, "configurations"),
+            records::configurations(&idx, org),
+        )?;
+        emit(
+            paths::org_page(&org.key, "contacts"),
+            records::contacts(&idx, org),
+        )?;
+        emit(
+            paths::org_page(&org.key, "passwords"),
+            records::passwords(&idx, org),
+        )?;
+    }
+    for doc in &records.documents {
+        let html = body(&doc.content).map_err(|e| Error::io(Path::new(&doc.content), e))?;
+        emit(
+            paths::document(&doc.content),
+            documents::page_html(&idx, doc, &html),
+        )?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -181,6 +181,13 @@ fn tiles(input: &Input, work: &[WorkItem], h: &mut String) {
     h.push_str("</div>\n");
 }
 
+/// Pages needing work listed before the rest are folded away.
+pub const WORK_SHOWN: usize = 25;
+
+/// A findings group with more entries than this starts folded even when it
+/// holds warnings.
+pub const OPEN_GROUP_MAX: usize = 50;
+
 fn manual_work(links: &Links, work: &[WorkItem], h: &mut String) {
     let _ = writeln!(
         h,
@@ -191,8 +198,7 @@ fn manual_work(links: &Links, work: &[WorkItem], h: &mut String) {
         h.push_str("<p class=\"card\">None: no page has unsupported macros, missing images, links to the old wiki, is empty after conversion or macro-heavy.</p>\n");
         return;
     }
-    h.push_str("<table>\n<tr><th>Page</th><th>Why</th></tr>\n");
-    for w in work {
+    let row = |w: &WorkItem, h: &mut String| {
         h.push_str("<tr><td>");
         links.write(&w.key, h);
         h.push_str("</td><td>");
@@ -202,8 +208,26 @@ fn manual_work(links: &Links, work: &[WorkItem], h: &mut String) {
             h.push_str("</span>");
         }
         h.push_str("</td></tr>\n");
+    };
+    let head = "<table>\n<tr><th>Page</th><th>Why</th></tr>\n";
+    h.push_str(head);
+    for w in work.iter().take(WORK_SHOWN) {
+        row(w, h);
     }
     h.push_str("</table>\n");
+    // The rest folded, so the chart and totals stay near the top of a big export.
+    if work.len() > WORK_SHOWN {
+        let _ = writeln!(
+            h,
+            "<details id=\"manual-work-more\"><summary>{} more pages that need manual work</summary>",
+            work.len() - WORK_SHOWN
+        );
+        h.push_str(head);
+        for w in &work[WORK_SHOWN..] {
+            row(w, h);
+        }
+        h.push_str("</table>\n</details>\n");
+    }
 }
 
 /// Pages per outcome: (label, count, colour).
@@ -267,7 +291,7 @@ fn became_chart(input: &Input, h: &mut String) {
     h.push_str("<h2 id=\"became\">What each page became</h2>\n<div class=\"card\">\n");
     let _ = writeln!(
         h,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"Pages by outcome\" font-family=\"sans-serif\" font-size=\"13\">"
+        "<svg width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"Pages by outcome\" font-family=\"sans-serif\" font-size=\"13\">"
     );
     for (i, (label, n, colour)) in rows.iter().enumerate() {
         let y = 4 + i * row_h;
@@ -414,7 +438,7 @@ fn findings(input: &Input, links: &Links, h: &mut String) {
     h.push_str("</table>\n<p></p>\n");
     for (code, list) in &codes {
         let sev = worst(list).unwrap_or(Severity::Info);
-        let open = if sev >= Severity::Warning {
+        let open = if sev >= Severity::Warning && list.len() <= OPEN_GROUP_MAX {
             " open"
         } else {
             ""

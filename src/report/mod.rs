@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::model::Finding;
 
-pub use html::{Input as HtmlInput, render as render_html};
+pub use html::{Input as HtmlInput, OPEN_GROUP_MAX, WORK_SHOWN, render as render_html};
 
 #[derive(Debug, Serialize)]
 pub struct Report<'a> {
@@ -49,3 +49,6 @@ pub fn to_json(findings: &[Finding]) -> Vec<u8> {
     out.push(b'\n');
     out
 }
+
+#[cfg(test)]
+mod tests;

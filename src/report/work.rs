@@ -1,6 +1,7 @@
 //! Which pages need a person before upload, and why: unsupported macros, images
 //! that are missing, links back to the old wiki, a body empty after conversion, or
-//! so many converted macros that the layout should be checked by eye.
+//! so many converted macros that the layout should be checked by eye; for a record
+//! (flexible asset, configuration), field values left empty because they were invalid.
 
 use std::collections::BTreeMap;
 
@@ -66,6 +67,15 @@ pub fn pages_needing_work(idx: &Index) -> Vec<WorkItem> {
         if old > 0 {
             reasons.push(plural(old, "link to the old wiki", "links to the old wiki"));
             weight += 50 + old;
+        }
+        let invalid = n("field-invalid");
+        if invalid > 0 {
+            reasons.push(plural(
+                invalid,
+                "field value left empty (invalid)",
+                "field values left empty (invalid)",
+            ));
+            weight += 20 + invalid;
         }
         let converted = n("macro-converted");
         if converted >= MACRO_HEAVY {

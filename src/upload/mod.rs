@@ -121,6 +121,15 @@ pub fn upload(opts: &UploadOptions) -> Result<Report, UploadError> {
 }
 
 pub fn upload_loaded(opts: &UploadOptions, bundle: Loaded) -> Result<Report, UploadError> {
+    if bundle.manifest.redacted {
+        // Its passwords have no values: uploading it would create them empty.
+        return Err(UploadError::Bundle(crate::Error::InvalidBundle {
+            path: bundle.root.join("manifest.json"),
+            reason: "this bundle was converted with --redact (password values left out): \
+                     it is for review, not upload; convert again without --redact"
+                .into(),
+        }));
+    }
     let started = Instant::now();
     let ledger = Ledger::open(&opts.ledger_path(), &bundle.manifest_hash, &opts.url)?;
     let done = |k: &str| ledger.done(k).is_some();

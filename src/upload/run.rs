@@ -88,13 +88,21 @@ impl Run {
     }
 
     pub fn fail(&self, key: &str, message: String) {
+        let message = self.scrub(message);
         self.report.lock().expect("report").failures.push(Failure {
             key: key.into(),
             message,
         });
     }
 
+    /// A message with every password value of the bundle blanked out: the API's
+    /// error text may quote what it was sent, and reports are printed and kept.
+    pub fn scrub(&self, message: String) -> String {
+        scrub(&self.bundle.records.passwords, message)
+    }
+
     pub fn finding(&self, code: &str, key: Option<&str>, message: String) {
+        let message = self.scrub(message);
         self.report
             .lock()
             .expect("report")
@@ -256,4 +264,54 @@ where
         }
     }
     first.map_or(Ok(()), Err)
+}
+
+/// `message` with every value of `passwords` (of 3 bytes or more) replaced by
+/// `[password]`.
+pub fn scrub(passwords: &[crate::bundle::Password], mut message: String) -> String {
+    for p in passwords {
+        if let Some(v) = p.password.as_deref().filter(|v| v.len() >= 3)
+            && message.contains(v)
+        {
+            message = message.replace(v, "[password]");
+        }
+    }
+    message
+}
+
+#[cfg(test)]
+mod scrub_tests {
+    use super::scrub;
+    use crate::bundle::{PageSource, Password};
+
+    fn pw(value: Option<&str>) -> Password {
+        Password {
+            key: "pw/1".into(),
+            org: "org/A".into(),
+            name: "Backup".into(),
+            username: Some("svc".into()),
+            password: value.map(str::to_string),
+            url: None,
+            notes: None,
+            category: None,
+            embedded_in: None,
+            source: PageSource {
+                space_key: "A".into(),
+                page_id: "1".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn password_values_are_blanked_in_messages() {
+        let pws = [pw(Some("Tr0ub4dor&3")), pw(None), pw(Some("ab"))];
+        assert_eq!(
+            scrub(
+                &pws,
+                "HTTP 422: password \"Tr0ub4dor&3\" is too weak (ab)".into()
+            ),
+            "HTTP 422: password \"[password]\" is too weak (ab)"
+        );
+        assert_eq!(scrub(&pws, "no secret here".into()), "no secret here");
+    }
 }

@@ -17,21 +17,27 @@ use serde_json::{Value, json};
 /// (a guard against a hung browser, not a measurement).
 const PATIENCE: Duration = Duration::from_secs(60);
 
-/// The Chromium binary: `$CHROMIUM`, else the first of the usual names on PATH.
-pub fn find_chromium() -> Option<PathBuf> {
+/// The Chromium binary: `$CHROMIUM`, else the first of the usual names on PATH;
+/// or why there is none.
+pub fn find_chromium() -> Result<PathBuf, String> {
     if let Some(p) = std::env::var_os("CHROMIUM") {
-        return Some(PathBuf::from(p));
+        let p = PathBuf::from(p);
+        return if p.is_file() {
+            Ok(p)
+        } else {
+            Err(format!("CHROMIUM={} is not a file", p.display()))
+        };
     }
-    let path = std::env::var_os("PATH")?;
+    let path = std::env::var_os("PATH").unwrap_or_default();
     for dir in std::env::split_paths(&path) {
         for name in ["chromium", "chromium-browser", "google-chrome", "chrome"] {
             let p = dir.join(name);
             if p.is_file() {
-                return Some(p);
+                return Ok(p);
             }
         }
     }
-    None
+    Err("Chromium is not installed (no chromium on PATH)".to_string())
 }
 
 pub struct Browser {
@@ -41,6 +47,8 @@ pub struct Browser {
     next_id: u64,
     /// Events received while waiting for something else, oldest first.
     pub events: Vec<Value>,
+    /// The page session the tests reuse, once opened.
+    pub tab: Option<String>,
     _profile: tempfile::TempDir,
 }
 
@@ -126,6 +134,7 @@ impl Browser {
             from_browser: rx,
             next_id: 0,
             events: Vec::new(),
+            tab: None,
             _profile: profile,
         }
     }
