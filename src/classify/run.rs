@@ -597,12 +597,13 @@ fn scrub_all(
     secrets: &[(String, String, String)],
     plan: &mut Plan,
 ) -> io::Result<()> {
+    let scrubber = passwords::Scrubber::new(secrets);
     for space in spaces.iter_mut() {
         for page in space.pages.iter_mut() {
             let Some(mut body) = take_body(page, spill)? else {
                 continue;
             };
-            let n = passwords::scrub(&mut body.blocks, secrets);
+            let n = scrubber.scrub(&mut body.blocks);
             if n > 0 {
                 plan.findings.push(
                     Finding::new(
