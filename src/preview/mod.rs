@@ -21,8 +21,9 @@ use crate::model::Finding;
 /// The masked text shown instead of a secret.
 pub const MASK: &str = "\u{2022}\u{2022}\u{2022}\u{2022}\u{2022}\u{2022}\u{2022}\u{2022}";
 
-/// Builds every preview file: (path relative to the bundle root, contents).
-/// `body` returns the HTML of a document body file (a path relative to the root).
+/// Builds every preview file: (path relative to the bundle root, contents), sorted
+/// by path. Holds the whole site in memory: for tests and small bundles; convert
+/// uses [`emit`].
 pub fn build(
     records: &Records,
     findings: &[Finding],
