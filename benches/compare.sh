@@ -67,6 +67,9 @@ measure() {
 }
 
 row() { printf "  %-26s %9s %9s %9s  %s\n" "$@"; }
+# The machines are shared: print the load (1-minute average) beside each figure.
+load() { echo "load $(cut -d' ' -f1 /proc/loadavg)"; }
+tput() { awk "BEGIN{printf \"%.1f MB/s\", $1 / 1e6 / $2}"; } # bytes wall
 ratio() { awk "BEGIN{printf \"%.2f\", $1 / $2}"; }
 
 for kind in $KINDS; do
@@ -77,12 +80,13 @@ for kind in $KINDS; do
     cat "$one" > /dev/null   # warm the page cache: every run reads from memory
     echo
     echo "== $kind: $(basename "$one") ($(stat -c %s "$one") bytes, $(unzip -Z1 "$one" | wc -l) entries)"
+    echo "  throughput is archive bytes / wall s; cpu = user + sys; ratios: wall (cpu)"
     row "" "wall s" "cpu s" "peak MB" ""
 
     rm -rf "$DIR/x"; mkdir "$DIR/x"
     read -r aw ac ar as < <(measure "$kind-unzip" unzip -q "$one" -d "$DIR/x")
     rm -rf "$DIR/x"
-    row "(a) unzip -q" "$aw" "$ac" "$(( ar / 1024 ))" ""
+    row "(a) unzip -q" "$aw" "$ac" "$(( ar / 1024 ))" "$(tput "$(stat -c %s "$one")" "$aw")  $(load)"
 
     rm -rf "$DIR/b"
     read -r bw bc br bs < <(measure "$kind-jobs1" "$BIN" convert "$one" --out "$DIR/b" --jobs 1 --quiet)
@@ -91,18 +95,18 @@ for kind in $KINDS; do
         echo "  convert failed (exit $bs): $(tail -n 1 "$DIR/log-$kind-jobs1.txt")"
         continue
     fi
-    row "(b) convert --jobs 1" "$bw" "$bc" "$(( br / 1024 ))" "b/a $(ratio "$bw" "$aw")"
+    row "(b) convert --jobs 1" "$bw" "$bc" "$(( br / 1024 ))" "$(tput "$(stat -c %s "$one")" "$bw")  b/a $(ratio "$bw" "$aw") (cpu $(ratio "$bc" "$ac"))  $(load)"
 
     read -r cw cc cr cs < <(measure "$kind-all" "$BIN" convert "$one" --out "$DIR/b" --quiet)
     rm -rf "$DIR/b"
-    row "(c) convert (all cores)" "$cw" "$cc" "$(( cr / 1024 ))" "c/a $(ratio "$cw" "$aw")"
+    row "(c) convert (all cores)" "$cw" "$cc" "$(( cr / 1024 ))" "$(tput "$(stat -c %s "$one")" "$cw")  c/a $(ratio "$cw" "$aw") (cpu $(ratio "$cc" "$ac"))  $(load)"
 
     if [ "$FOUR" = 1 ]; then
         cat "$four" > /dev/null
         read -r dw dc dr ds < <(measure "$kind-4x" "$BIN" convert "$four" --out "$DIR/b" --quiet)
         rm -rf "$DIR/b"
-        row "(d) convert 4× (all cores)" "$dw" "$dc" "$(( dr / 1024 ))" "peak RSS 4×/1× $(ratio "$dr" "$cr")"
-        echo "  4× archive: $(basename "$four") ($(stat -c %s "$four") bytes)"
+        row "(d) convert 4× (all cores)" "$dw" "$dc" "$(( dr / 1024 ))" "$(tput "$(stat -c %s "$four")" "$dw")  peak RSS 4×/1× $(ratio "$dr" "$cr")  $(load)"
+        echo "  4× archive: $(basename "$four") ($(stat -c %s "$four") bytes, $(ratio "$(stat -c %s "$four")" "$(stat -c %s "$one")")× the 1× archive)"
     fi
 done
 echo

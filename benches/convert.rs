@@ -1,17 +1,17 @@
 //! Criterion benches of convert's hot paths on generated (synthetic) inputs.
 //! Run: `cargo bench --bench convert`; CI only builds them (`cargo bench --no-run`).
-//!
-//! TODO(storage-format, entities.xml): the storage-format converter and the
-//! entities.xml scanner live on the `xml` branch and are not on main yet; add
-//! `storage_page_20k` (`read::storage::convert` on
-//! `generate::samples::storage_body(1, 20_000)`, target < 200 µs) and
-//! `entities_scan` benches when they land. `storage_body_generate` below keeps the
-//! input ready.
+//! One group: `cargo bench --bench convert -- storage_page`. Single-threaded
+//! routines are measured in thread CPU time (`support/cpu_time.rs`: the machines are
+//! shared and noisy), whole conversions in wall time.
 
 use std::collections::HashMap;
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+
+#[path = "support/cpu_time.rs"]
+mod cpu_time;
+use cpu_time::CpuTime;
 
 use cf2itglue::bundle::store::BlobStore;
 use cf2itglue::bundle::write::{FileWriter, jsonl};
@@ -19,10 +19,12 @@ use cf2itglue::bundle::{AttachmentRecord, AttachmentSource};
 use cf2itglue::generate::rng::Rng;
 use cf2itglue::generate::{GenKind, GenOptions, generate, samples};
 use cf2itglue::read::html::page;
+use cf2itglue::read::objects::Index;
+use cf2itglue::read::storage::{self, PageCtx, Site};
 use cf2itglue::render::{RenderContext, render_document};
 use cf2itglue::stage::{ConvertOptions, convert};
 
-fn html_page(c: &mut Criterion) {
+fn html_page(c: &mut Criterion<CpuTime>) {
     let mut g = c.benchmark_group("html_page");
     for size in [5_000usize, 20_000, 80_000] {
         let html = samples::html_page(1, size);
@@ -45,13 +47,110 @@ fn html_page(c: &mut Criterion) {
     g.finish();
 }
 
-fn storage_body_generate(c: &mut Criterion) {
-    c.bench_function("storage_body_generate_20k", |b| {
-        b.iter(|| samples::storage_body(black_box(1), 20_000))
-    });
+/// Answers the storage converter's questions the way a built export would: every
+/// title and user is found (links resolve), no page has children or files.
+struct BenchSite;
+
+impl Site for BenchSite {
+    fn title_of(&self, page_id: &str) -> Option<String> {
+        Some(format!("Page {page_id}"))
+    }
+    fn parent_of(&self, _: &str) -> Option<String> {
+        Some("1000000".into())
+    }
+    fn home(&self) -> Option<String> {
+        Some("1000000".into())
+    }
+    fn children(&self, _: &str) -> Vec<(String, String)> {
+        Vec::new()
+    }
+    fn find_title(&self, _: Option<&str>, title: &str) -> Option<String> {
+        Some(format!("{}", 1_000_000 + title.len()))
+    }
+    fn storage_of(&self, _: &str) -> Option<String> {
+        None
+    }
+    fn user(&self, key: &str) -> Option<String> {
+        Some(format!("User {}", &key[key.len().saturating_sub(4)..]))
+    }
+    fn attachments(&self, _: &str) -> Vec<String> {
+        Vec::new()
+    }
 }
 
-fn blobs(c: &mut Criterion) {
+/// Storage-format (XML export) page bodies → the model. Target: a typical 20 KB
+/// page under 200 µs.
+fn storage_page(c: &mut Criterion<CpuTime>) {
+    let mut g = c.benchmark_group("storage_page");
+    let site = BenchSite;
+    let ctx = PageCtx {
+        site: &site,
+        space: "SYN",
+        page_id: "1000021",
+        title: "Synthetic page",
+    };
+    for size in [5_000usize, 20_000, 80_000] {
+        let body = samples::storage_body(1, size);
+        g.throughput(Throughput::Bytes(body.len() as u64));
+        g.bench_with_input(BenchmarkId::new("convert", size), &body, |b, body| {
+            b.iter(|| storage::convert(black_box(body), &ctx))
+        });
+        let blocks = storage::convert(&body, &ctx).blocks;
+        let targets = HashMap::new();
+        let blobs = HashMap::new();
+        let rctx = RenderContext {
+            targets: &targets,
+            blobs: &blobs,
+        };
+        g.bench_with_input(BenchmarkId::new("render", size), &blocks, |b, blocks| {
+            b.iter(|| render_document("Title", black_box(blocks), &rctx))
+        });
+    }
+    g.finish();
+}
+
+/// Streaming `entities.xml` of a generated XML export (500 pages with history,
+/// drafts and attachment objects) into the object index.
+fn entities_scan(c: &mut Criterion<CpuTime>) {
+    // Built on first use only, so a filtered run (`-- storage_page`) skips it.
+    let mut xml: Option<Vec<u8>> = None;
+    let mut g = c.benchmark_group("entities_xml");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(500)); // pages
+    g.bench_function("scan_500_pages", |b| {
+        let xml =
+            xml.get_or_insert_with(|| generated_entry(GenKind::Xml, 500, 200, "entities.xml"));
+        b.iter_batched(
+            || Index::new("entities.xml").unwrap(),
+            |mut ix| {
+                cf2itglue::read::xml::parse(black_box(&xml[..]), &mut ix).unwrap();
+                ix
+            },
+            criterion::BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+}
+
+/// One entry of a generated export (seed 5).
+fn generated_entry(kind: GenKind, pages: usize, attachments: usize, entry: &str) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let zip_path = dir.path().join("x.zip");
+    generate(&GenOptions {
+        kind,
+        pages,
+        attachments,
+        seed: 5,
+        out: zip_path.clone(),
+    })
+    .unwrap();
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut zip.by_name(entry).unwrap(), &mut bytes).unwrap();
+    bytes
+}
+
+fn blobs(c: &mut Criterion<CpuTime>) {
     let mut g = c.benchmark_group("blob_store");
     for size in [64 * 1024usize, 1024 * 1024, 8 * 1024 * 1024] {
         let mut data = vec![0u8; size];
@@ -84,7 +183,7 @@ fn blobs(c: &mut Criterion) {
     g.finish();
 }
 
-fn bundle_writing(c: &mut Criterion) {
+fn bundle_writing(c: &mut Criterion<CpuTime>) {
     let records: Vec<AttachmentRecord> = (0..10_000u32)
         .map(|i| AttachmentRecord {
             key: format!("attachment/SYN/{}/{}", 1_000_000 + i / 3, 5_000_000 + i),
@@ -117,47 +216,55 @@ fn bundle_writing(c: &mut Criterion) {
         })
     });
     g.finish();
+}
 
-    // A whole small conversion: 100 pages, 40 attachments (a few MB).
+/// Whole small conversions (multi-threaded: wall time).
+fn convert_small(c: &mut Criterion) {
+    // A whole small conversion per kind: 100 pages, 40 attachments (a few MB),
+    // generated on first use.
     let src = tempfile::tempdir().unwrap();
-    let zip = src.path().join("small.zip");
-    generate(&GenOptions {
-        kind: GenKind::Html,
-        pages: 100,
-        attachments: 40,
-        seed: 11,
-        out: zip.clone(),
-    })
-    .unwrap();
     let mut g = c.benchmark_group("convert");
     g.sample_size(10);
-    g.bench_function("html_100_pages_40_attachments", |b| {
-        b.iter_batched(
-            || tempfile::tempdir().unwrap(),
-            |out| {
-                let opts = ConvertOptions {
-                    exports: vec![zip.clone()],
-                    out: out.path().join("bundle"),
-                    force: false,
-                    limits: Default::default(),
-                    mapping: None,
-                    preview: true,
-                    redact: false,
-                };
-                convert(&opts, &|_| {}).unwrap();
-                out
-            },
-            criterion::BatchSize::PerIteration,
-        )
-    });
+    for (kind, name) in [(GenKind::Html, "html"), (GenKind::Xml, "xml")] {
+        let zip = src.path().join(format!("small-{name}.zip"));
+        g.bench_function(format!("{name}_100_pages_40_attachments"), |b| {
+            if !zip.exists() {
+                generate(&GenOptions {
+                    kind,
+                    pages: 100,
+                    attachments: 40,
+                    seed: 11,
+                    out: zip.clone(),
+                })
+                .unwrap();
+            }
+            b.iter_batched(
+                || tempfile::tempdir().unwrap(),
+                |out| {
+                    let opts = ConvertOptions {
+                        exports: vec![zip.clone()],
+                        out: out.path().join("bundle"),
+                        force: false,
+                        limits: Default::default(),
+                        mapping: None,
+                        preview: true,
+                        redact: false,
+                    };
+                    let summary = convert(&opts, &|_| {}).unwrap();
+                    assert_eq!(summary.pages, 100, "{name}: every page converted");
+                    out
+                },
+                criterion::BatchSize::PerIteration,
+            )
+        });
+    }
     g.finish();
 }
 
-criterion_group!(
-    benches,
-    html_page,
-    storage_body_generate,
-    blobs,
-    bundle_writing
-);
-criterion_main!(benches);
+criterion_group! {
+    name = single_threaded;
+    config = Criterion::default().with_measurement(CpuTime);
+    targets = html_page, storage_page, entities_scan, blobs, bundle_writing
+}
+criterion_group!(end_to_end, convert_small);
+criterion_main!(single_threaded, end_to_end);

@@ -219,6 +219,8 @@ fn a_subtree_becomes_its_own_organization_and_links_become_related_items() {
     let manifest: Value =
         serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["mapping"]["file_name"], "acme-mapping.toml");
+    let hash = blake3::hash(&fs::read(mapping()).unwrap());
+    assert_eq!(manifest["mapping"]["blake3"], hash.to_hex().as_str());
     assert_eq!(manifest["counts"]["organizations"], 4);
     assert_eq!(manifest["counts"]["passwords"], 5);
 }
@@ -266,6 +268,22 @@ fn draft_mapping_converts_unedited_and_edited_as_the_readme_shows() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = fs::read_to_string(&draft).unwrap();
+    // A second run never writes over the file (it may hold the user's edits).
+    fs::write(&draft, "# edited\n").unwrap();
+    let again = run(&[
+        "scan",
+        sample().to_str().unwrap(),
+        "--write-mapping",
+        draft.to_str().unwrap(),
+    ]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        stderr(&again).contains("draft.toml: already exists"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(fs::read_to_string(&draft).unwrap(), "# edited\n");
+    fs::write(&draft, &text).unwrap();
     assert!(text.contains("# Key–value pages (3): DC01, FS01, Hyper-V Host HV01\n[[rule]]"));
     assert!(text.contains("[flexible_asset_type.\"Server\"]"));
     assert!(text.contains(
@@ -298,6 +316,21 @@ fn draft_mapping_converts_unedited_and_edited_as_the_readme_shows() {
             "Zürich Büro Netzwerk"
         ]
     );
+    // The rest of the classification comes with the draft as it is.
+    let fa = by_key(jsonl(&out, "flexible_assets.jsonl"));
+    assert_eq!(fa["fa/ACME/98323"]["traits"]["Hostname"], "DC01");
+    assert_eq!(
+        fa["fa/ACME/98323"]["traits"]["Warranty Expires"],
+        "2027-03-31"
+    );
+    assert_eq!(jsonl(&out, "passwords.jsonl").len(), 5);
+    assert_eq!(jsonl(&out, "contacts.jsonl").len(), 5);
+    let rel = jsonl(&out, "related_items.jsonl");
+    assert!(
+        rel.iter()
+            .any(|r| r["from"] == "fa/ACME/98325" && r["to"] == "fa/ACME/98326"),
+        "{rel:?}"
+    );
 }
 
 #[test]
@@ -328,7 +361,43 @@ fn scan_shows_what_each_page_becomes() {
         ),
         "{e}"
     );
+    assert!(
+        e.contains("98320  Servers  [Acme Corp] → folder + document\n"),
+        "{e}"
+    );
+    assert!(
+        e.contains("98350  Client Sites  [Acme Corp] → nothing: no content (page-empty)\n"),
+        "{e}"
+    );
     assert!(!e.contains("Tr0ub4dor"));
+    assert!(
+        !e.contains("mapping: "),
+        "every part of the sample mapping is used: {e}"
+    );
+
+    // A rule or organization that finds nothing is named.
+    let tmp = tempfile::tempdir().unwrap();
+    let m = tmp.path().join("typo.toml");
+    fs::write(
+        &m,
+        "[[organization]]\nspace = \"ACNE\"\n\n[[rule]]\nwhen = { title = \"Contcts*\" }\nmake = \"contacts\"\n",
+    )
+    .unwrap();
+    let o = run(&[
+        "scan",
+        sample().to_str().unwrap(),
+        "--mapping",
+        m.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("mapping: [[rule]] 1 matched no page"), "{e}");
+    assert!(
+        e.contains(
+            "mapping: [[organization]] names space \"ACNE\", which no export of this run holds"
+        ),
+        "{e}"
+    );
 }
 
 #[test]
@@ -370,6 +439,119 @@ fn a_bad_mapping_is_an_error_naming_the_line() {
     );
 }
 
+/// The real Cloud export classified with its own draft mapping, unedited: it
+/// converts, every page file is a document, folder or record or is named by a
+/// finding, each flexible asset has a finding saying what its page became, keys
+/// are unique, and the bundle checks (skipped when the corpus is absent).
+#[test]
+fn corpus_export_converts_with_its_draft_mapping() {
+    let Some(export) = corpus("dlx-cloud-html") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let draft = tmp.path().join("draft.toml");
+    let o = run(&[
+        "scan",
+        export.to_str().unwrap(),
+        "--write-mapping",
+        draft.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The draft proposes rules commented out for single pages; switch on all of them.
+    let text = fs::read_to_string(&draft).unwrap();
+    let on: String = text
+        .lines()
+        .map(|l| match l.strip_prefix("# ") {
+            Some(rest)
+                if rest.starts_with("[[rule]]")
+                    || rest.starts_with("when = ")
+                    || rest.starts_with("make = ")
+                    || rest.starts_with("type = ")
+                    || rest.starts_with("[flexible_asset_type.")
+                    || rest.starts_with("fields = [")
+                    || rest.starts_with("  { name = ")
+                    || rest == "]" =>
+            {
+                rest.to_string()
+            }
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let all_on = tmp.path().join("all-on.toml");
+    fs::write(&all_on, on).unwrap();
+    let out = tmp.path().join("b");
+    let o = run(&[
+        "convert",
+        export.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--mapping",
+        all_on.to_str().unwrap(),
+        "--no-preview",
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let assets = jsonl(&out, "flexible_assets.jsonl");
+    let types = jsonl(&out, "flexible_asset_types.jsonl");
+    assert!(assets.len() >= 40, "{} flexible assets", assets.len());
+    assert!(types.len() >= 5, "{} types", types.len());
+    let mut staged = std::collections::BTreeSet::new();
+    let mut keys = std::collections::BTreeSet::new();
+    for file in [
+        "documents.jsonl",
+        "folders.jsonl",
+        "flexible_assets.jsonl",
+        "configurations.jsonl",
+        "contacts.jsonl",
+        "passwords.jsonl",
+    ] {
+        for r in jsonl(&out, file) {
+            let key = r["key"].as_str().unwrap().to_string();
+            assert!(keys.insert(key.clone()), "{key} twice");
+            staged.insert(r["source"]["page_id"].as_str().unwrap().to_string());
+        }
+    }
+    let found = findings(&out);
+    for a in &assets {
+        let key = a["key"].as_str().unwrap();
+        let page_doc = key.replacen("fa/", "doc/", 1);
+        assert!(
+            found.iter().any(|f| f["code"] == "record-extracted"
+                && (f["page"] == key || f["page"] == page_doc.as_str())
+                && f["message"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("page became a flexible asset")),
+            "no record-extracted finding for {key}"
+        );
+        let ty = a["type"].as_str().unwrap();
+        assert!(
+            types.iter().any(|t| t["key"] == ty),
+            "{key}: unknown type {ty}"
+        );
+    }
+    let reported: std::collections::BTreeSet<String> = found
+        .iter()
+        .filter_map(|f| f["detail"].as_str().map(str::to_string))
+        .collect();
+    for entry in fs::read_dir(&export).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().to_string();
+        if name == "index.html" || !name.ends_with(".html") {
+            continue;
+        }
+        let id = name.trim_end_matches(".html").rsplit('_').next().unwrap();
+        assert!(
+            staged.contains(id) || reported.contains(id),
+            "{name} is neither staged nor named by a finding"
+        );
+    }
+    let ok = run(&["check", out.to_str().unwrap()]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+}
+
 /// The draft written for a real export is valid: its header signatures and titles
 /// hold newlines and odd characters (skipped when the corpus is absent).
 #[test]
@@ -390,4 +572,293 @@ fn draft_of_the_corpus_export_parses() {
     let m = cf2itglue::classify::mapping::load(&draft);
     assert!(m.is_ok(), "{}", m.err().unwrap());
     assert!(m.unwrap().0.rule.len() >= 5);
+}
+
+/// Every XML package of the corpus: the draft mapping scan writes for it parses,
+/// and the package converts with it and checks (skipped when the corpus is absent).
+#[test]
+fn xml_corpus_packages_convert_with_their_draft_mapping() {
+    let Some(fixtures) = corpus("xwiki-xml-fixtures") else {
+        return;
+    };
+    let mut exports: Vec<PathBuf> = fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    exports.sort();
+    if let Some(misc) = corpus("xwiki-xml-misc-personal-space") {
+        exports.push(misc.join("misc.xml.zip"));
+    }
+    assert!(exports.len() >= 50, "{} packages", exports.len());
+    let tmp = tempfile::tempdir().unwrap();
+    for (i, export) in exports.iter().enumerate() {
+        let draft = tmp.path().join(format!("draft-{i}.toml"));
+        let out = tmp.path().join(format!("b-{i}"));
+        let name = export.display();
+        let o = run(&[
+            "scan",
+            export.to_str().unwrap(),
+            "--write-mapping",
+            draft.to_str().unwrap(),
+            "--quiet",
+        ]);
+        assert!(o.status.success(), "scan {name}: {}", stderr(&o));
+        let m = cf2itglue::classify::mapping::load(&draft);
+        assert!(m.is_ok(), "draft of {name}: {}", m.err().unwrap());
+        let o = run(&[
+            "convert",
+            export.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--mapping",
+            draft.to_str().unwrap(),
+            "--no-preview",
+            "--quiet",
+        ]);
+        assert!(o.status.success(), "convert {name}: {}", stderr(&o));
+        let ok = run(&["check", out.to_str().unwrap()]);
+        assert!(ok.status.success(), "check {name}: {}", stderr(&ok));
+    }
+}
+
+/// Label and macro conditions on the XML sample (labels and macro names come from
+/// entities.xml and the storage format): a skipped page keeps its folder for its
+/// child, a rule that finds nothing keeps the document and says so.
+#[test]
+fn label_and_macro_rules_on_the_xml_sample() {
+    let tmp = tempfile::tempdir().unwrap();
+    let m = tmp.path().join("m.toml");
+    fs::write(
+        &m,
+        "[[rule]]\nwhen = { label = \"Network\", macro = \"acme-widget\" }\nmake = \"skip\"\n\n\
+         [[rule]]\nwhen = { macro = \"toc\" }\nmake = \"passwords\"\n\n\
+         [[rule]]\nwhen = { label = \"nosuch\" }\nmake = \"skip\"\n",
+    )
+    .unwrap();
+    let export = root().join("testdata/acme-xml");
+    let o = run(&[
+        "scan",
+        export.to_str().unwrap(),
+        "--mapping",
+        m.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains("101  Network  [Acme XML] → folder + nothing: skipped (rule 1)\n"),
+        "{e}"
+    );
+    assert!(
+        e.contains("100  Acme Home  [Acme XML] → document + no passwords found (rule 2)\n"),
+        "{e}"
+    );
+    assert!(e.contains("mapping: [[rule]] 3 matched no page"), "{e}");
+
+    let out = tmp.path().join("b");
+    let o = run(&[
+        "convert",
+        export.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--mapping",
+        m.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let docs = by_key(jsonl(&out, "documents.jsonl"));
+    assert!(!docs.contains_key("doc/ACX/101"), "skipped");
+    assert!(
+        docs.contains_key("doc/ACX/100"),
+        "kept: nothing was extracted"
+    );
+    assert_eq!(docs["doc/ACX/102"]["folder"], "folder/ACX/101");
+    let f = findings(&out);
+    assert!(
+        f.iter()
+            .any(|x| x["code"] == "page-skipped" && x["page"] == "folder/ACX/101"),
+        "{f:?}"
+    );
+    assert!(
+        f.iter()
+            .any(|x| x["code"] == "mapping-unused" && x["page"] == "doc/ACX/100"),
+        "{f:?}"
+    );
+}
+
+/// Two pages named "Backups" in one organization: "Backups (2)" by default,
+/// "Branch Office / Backups" with `duplicate_titles = "path"`, each with a finding.
+#[test]
+fn duplicate_titles_suffix_or_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (mode, want) in [
+        ("suffix", "Backups (2)"),
+        ("path", "Branch Office / Backups"),
+    ] {
+        let m = tmp.path().join(format!("{mode}.toml"));
+        fs::write(&m, format!("[documents]\nduplicate_titles = \"{mode}\"\n")).unwrap();
+        let out = tmp.path().join(mode);
+        convert_with(&m, &out);
+        let docs = by_key(jsonl(&out, "documents.jsonl"));
+        assert_eq!(docs["doc/ACME/98330"]["name"], "Backups", "{mode}");
+        assert_eq!(docs["doc/ACME/98353"]["name"], want, "{mode}");
+        assert!(
+            findings(&out)
+                .iter()
+                .any(|f| f["code"] == "title-duplicate-renamed"
+                    && f["page"] == "doc/ACME/98353"
+                    && f["message"].as_str().unwrap().contains(want)),
+            "{mode}"
+        );
+    }
+}
+
+/// `[documents] labels` and `comments`: appended by default (with findings), left
+/// out with "drop" (the XML sample's "Network" page has a label and a comment).
+#[test]
+fn labels_and_comments_append_or_drop() {
+    let tmp = tempfile::tempdir().unwrap();
+    let export = root().join("testdata/acme-xml");
+    for drop in [false, true] {
+        let m = tmp.path().join(format!("{drop}.toml"));
+        let v = if drop { "drop" } else { "append" };
+        fs::write(
+            &m,
+            format!("[documents]\nlabels = \"{v}\"\ncomments = \"{v}\"\n"),
+        )
+        .unwrap();
+        let out = tmp.path().join(v);
+        let o = run(&[
+            "convert",
+            export.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--mapping",
+            m.to_str().unwrap(),
+            "--quiet",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let html = fs::read_to_string(out.join("documents/ACX/101.html")).unwrap();
+        let f = findings(&out);
+        let has = |code: &str| {
+            f.iter()
+                .any(|x| x["code"] == code && x["page"] == "doc/ACX/101")
+        };
+        assert_eq!(html.contains("Labels:</strong> network"), !drop, "{v}");
+        assert_eq!(has("labels-kept-as-text"), !drop, "{v}");
+        assert_eq!(html.contains(">Comments</h2>"), !drop, "{v}: {html}");
+        assert_eq!(has("comments-appended"), !drop, "{v}");
+    }
+}
+
+/// The sample's server sheet, password page and contact page written as an XML
+/// space export (entities.xml with the storage-format bodies of
+/// testdata/acme-storage/) give, with the same mapping, the same Password, Contact
+/// and Flexible Asset records as the HTML export.
+#[test]
+fn the_xml_version_of_the_classified_pages_gives_the_same_records() {
+    let tmp = tempfile::tempdir().unwrap();
+    let export = tmp.path().join("acme-xml-classified");
+    fs::create_dir_all(&export).unwrap();
+    fs::write(
+        export.join("exportDescriptor.properties"),
+        "exportType=space\nspaceKey=ACME\nbuildNumber=8703\nbackupAttachments=true\n",
+    )
+    .unwrap();
+    let storage = |id: &str| {
+        fs::read_to_string(root().join(format!("testdata/acme-storage/{id}.xml"))).unwrap()
+    };
+    // (id, title, parent, body)
+    let pages: Vec<(&str, &str, Option<&str>, String)> = vec![
+        ("98300", "Acme Corp Home", None, "<p>Welcome.</p>".into()),
+        ("98323", "DC01", Some("98300"), storage("98323")),
+        (
+            "98324",
+            "DC01 Build Notes",
+            Some("98323"),
+            "<p>Built in 2024.</p>".into(),
+        ),
+        (
+            "98360",
+            "Service Accounts & Passwords",
+            Some("98300"),
+            storage("98360"),
+        ),
+        ("98370", "Key Contacts", Some("98300"), storage("98370")),
+    ];
+    let p = "package=\"com.atlassian.confluence.pages\"";
+    let mut x = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<hibernate-generic datetime=\"2026-11-20 10:15:00\">\n\
+         <object class=\"Space\" {p}>\n<id name=\"id\">1000</id>\n\
+         <property name=\"name\"><![CDATA[Acme Corp]]></property>\n\
+         <property name=\"key\"><![CDATA[ACME]]></property>\n\
+         <property name=\"lowerKey\"><![CDATA[acme]]></property>\n\
+         <property name=\"homePage\" class=\"Page\" {p}><id name=\"id\">98300</id></property>\n\
+         <property name=\"spaceType\"><![CDATA[global]]></property>\n</object>\n"
+    );
+    for (i, (id, title, parent, body)) in pages.iter().enumerate() {
+        let parent = match parent {
+            Some(pp) => format!(
+                "<property name=\"parent\" class=\"Page\" {p}><id name=\"id\">{pp}</id></property>\n<property name=\"position\">{i}</property>"
+            ),
+            None => "<property name=\"parent\"/>\n<property name=\"position\"/>".into(),
+        };
+        x.push_str(&format!(
+            "<object class=\"Page\" {p}>\n<id name=\"id\">{id}</id>\n\
+             <property name=\"title\"><![CDATA[{title}]]></property>\n\
+             <property name=\"lowerTitle\"><![CDATA[{}]]></property>\n\
+             <property name=\"space\" class=\"Space\" {p}><id name=\"id\">1000</id></property>\n\
+             <property name=\"version\"><![CDATA[1]]></property>\n\
+             <property name=\"creationDate\">2026-11-02 09:00:00.000</property>\n\
+             <property name=\"lastModificationDate\">2026-11-02 09:00:00.000</property>\n\
+             <property name=\"contentStatus\"><![CDATA[current]]></property>\n{parent}\n\
+             <property name=\"originalVersion\"/>\n</object>\n\
+             <object class=\"BodyContent\" {p}>\n<id name=\"id\">{}</id>\n\
+             <property name=\"body\"><![CDATA[{}]]></property>\n\
+             <property name=\"content\" class=\"Page\" {p}><id name=\"id\">{id}</id></property>\n\
+             <property name=\"bodyType\">2</property>\n</object>\n",
+            title.to_lowercase(),
+            5000 + i,
+            body.replace("]]>", "]]]]><![CDATA[>"),
+        ));
+    }
+    x.push_str("</hibernate-generic>\n");
+    fs::write(export.join("entities.xml"), x).unwrap();
+
+    let html_out = tmp.path().join("html");
+    convert_with(&mapping(), &html_out);
+    let xml_out = tmp.path().join("xml");
+    let o = run(&[
+        "convert",
+        export.to_str().unwrap(),
+        "--out",
+        xml_out.to_str().unwrap(),
+        "--mapping",
+        mapping().to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "convert failed: {}", stderr(&o));
+
+    let pw = jsonl(&xml_out, "passwords.jsonl");
+    assert_eq!(pw.len(), 5, "{pw:?}");
+    assert_eq!(pw, jsonl(&html_out, "passwords.jsonl"));
+    let contacts = jsonl(&xml_out, "contacts.jsonl");
+    assert_eq!(contacts.len(), 5);
+    assert_eq!(contacts, jsonl(&html_out, "contacts.jsonl"));
+    let xml_fa = by_key(jsonl(&xml_out, "flexible_assets.jsonl"));
+    let html_fa = by_key(jsonl(&html_out, "flexible_assets.jsonl"));
+    assert_eq!(xml_fa["fa/ACME/98323"], html_fa["fa/ACME/98323"]);
+    assert_eq!(
+        xml_fa["fa/ACME/98323"]["tags"]["Related documents"],
+        json!(["doc/ACME/98324"])
+    );
+    assert_eq!(
+        jsonl(&xml_out, "flexible_asset_types.jsonl"),
+        jsonl(&html_out, "flexible_asset_types.jsonl")
+    );
+    // And no secret in the XML bundle's documents.
+    for (name, bytes) in files(&xml_out.join("documents")) {
+        let s = String::from_utf8(bytes).unwrap();
+        assert!(!s.contains("V33am!Svc#2026"), "{name}");
+    }
 }

@@ -148,3 +148,122 @@ fn unredacted_manifest_does_not_say_redacted() {
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     assert!(manifest.get("redacted").is_none());
 }
+
+/// An API key no test output could contain by chance.
+const API_KEY: &str = "itg.k3y-SECRET-cf2itglue-7b1e9d";
+
+fn upload_cli(bundle: &Path, url: &str, cmd: &str, extra: &[&str]) -> Output {
+    let mut args = vec![cmd, bundle.to_str().unwrap(), "--url", url, "-vv"];
+    args.extend_from_slice(extra);
+    bin()
+        .args(&args)
+        .env("ITGLUE_API_KEY", API_KEY)
+        .output()
+        .expect("binary runs")
+}
+
+#[test]
+fn upload_and_verify_print_no_secret_and_keep_the_key_off_disk() {
+    let sb = cf2itglue::sandbox::start(cf2itglue::sandbox::SandboxConfig::default()).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let conv = convert_verbose(&out, &[]);
+    let url = sb.url();
+    let up = upload_cli(&out, &url, "upload", &[]);
+    assert!(up.status.success(), "upload: {}", stderr(&up));
+    let up_json = upload_cli(&out, &url, "upload", &["--json"]);
+    assert!(
+        up_json.status.success(),
+        "upload again: {}",
+        stderr(&up_json)
+    );
+    // verify's own outcome is the upload tests' business; here only what it prints.
+    let ver = upload_cli(&out, &url, "verify", &[]);
+    assert!(
+        matches!(ver.status.code(), Some(0) | Some(3)),
+        "verify: {}",
+        stderr(&ver)
+    );
+
+    // The values did reach IT Glue (the sandbox's state)...
+    let state = sb.store().dump().to_string();
+    for s in SECRETS {
+        assert!(
+            spellings(s).iter().any(|sp| state.contains(sp.as_str())),
+            "{s} never reached the sandbox"
+        );
+    }
+    // ...and nowhere else: not in what any command printed, not in the ledger
+    // or any other bundle file but passwords.jsonl.
+    let ledger = out.join("upload-ledger.jsonl");
+    assert!(ledger.exists());
+    assert_eq!(
+        leaks_outside_passwords(&out, &[&conv, &up, &up_json, &ver]),
+        Vec::<String>::new()
+    );
+    // The key is in no file of the bundle and in nothing printed.
+    let printed = [&up, &up_json, &ver];
+    for o in printed {
+        assert!(!String::from_utf8_lossy(&o.stdout).contains(API_KEY));
+        assert!(!String::from_utf8_lossy(&o.stderr).contains(API_KEY));
+    }
+    for (name, bytes) in files(&out) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(API_KEY),
+            "the API key is in {name}"
+        );
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for f in ["passwords.jsonl", "upload-ledger.jsonl"] {
+            let mode = std::fs::metadata(out.join(f)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{f} mode {mode:o}");
+        }
+    }
+}
+
+#[test]
+fn a_wrong_key_is_not_echoed() {
+    let sb = cf2itglue::sandbox::start(cf2itglue::sandbox::SandboxConfig {
+        api_key: Some("the-right-key".into()),
+        ..Default::default()
+    })
+    .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    convert(&sample(), &out);
+    let up = upload_cli(&out, &sb.url(), "upload", &[]);
+    assert!(!up.status.success());
+    let err = stderr(&up);
+    assert!(!err.is_empty());
+    assert!(!err.contains(API_KEY), "{err}");
+    assert!(!String::from_utf8_lossy(&up.stdout).contains(API_KEY));
+    for (name, bytes) in files(&out) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(API_KEY),
+            "the API key is in {name}"
+        );
+    }
+}
+
+#[test]
+fn a_redacted_bundle_is_not_uploaded() {
+    let sb = cf2itglue::sandbox::start(cf2itglue::sandbox::SandboxConfig::default()).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    convert_verbose(&out, &["--redact"]);
+    let up = upload_cli(&out, &sb.url(), "upload", &[]);
+    let err = stderr(&up);
+    assert_eq!(up.status.code(), Some(4), "{err}");
+    assert!(err.contains("--redact"), "{err}");
+    assert!(err.contains("manifest.json"), "{err}");
+    let state = sb.store().dump();
+    let objects = state["objects"].as_object().unwrap();
+    assert!(
+        objects
+            .values()
+            .all(|v| v.as_object().is_none_or(|o| o.is_empty())),
+        "something was created: {state}"
+    );
+}

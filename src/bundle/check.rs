@@ -47,7 +47,15 @@ pub fn check(bundle: &Path) -> Result<CheckReport, crate::Error> {
             });
             continue;
         }
-        match hash_file(&bundle.join(rel)) {
+        let path = bundle.join(rel);
+        if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            report.problems.push(Problem {
+                file: rel.clone(),
+                reason: "is a symbolic link (a bundle holds plain files only)".into(),
+            });
+            continue;
+        }
+        match hash_file(&path) {
             Ok(got) if &got == want => {}
             Ok(_) => report.problems.push(Problem {
                 file: rel.clone(),
@@ -65,15 +73,25 @@ pub fn check(bundle: &Path) -> Result<CheckReport, crate::Error> {
             path: bundle.to_path_buf(),
             reason: e.to_string(),
         })?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
         let rel = entry
             .path()
             .strip_prefix(bundle)
             .unwrap_or(entry.path())
             .to_string_lossy()
             .replace('\\', "/");
+        if entry.file_type().is_symlink() {
+            // Not followed: a link could make upload read any file of the machine.
+            if !manifest.files.contains_key(&rel) {
+                report.problems.push(Problem {
+                    file: rel,
+                    reason: "is a symbolic link (a bundle holds plain files only)".into(),
+                });
+            }
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
         if entry.path().starts_with(&blobs) {
             report.blobs_checked += 1;
             let name = entry.file_name().to_string_lossy().to_string();

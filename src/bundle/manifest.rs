@@ -52,7 +52,18 @@ pub struct MappingInfo {
 impl Manifest {
     pub fn read(bundle: &std::path::Path) -> Result<Manifest, crate::Error> {
         let path = bundle.join("manifest.json");
-        let bytes = std::fs::read(&path).map_err(|e| crate::Error::io(&path, e))?;
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            // A folder without one is no bundle, or a convert that never finished
+            // (manifest.json is written last).
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && bundle.is_dir() => {
+                return Err(crate::Error::InvalidBundle {
+                    path,
+                    reason: "no manifest.json: not a bundle, or an unfinished convert".into(),
+                });
+            }
+            Err(e) => return Err(crate::Error::io(&path, e)),
+        };
         let m: Manifest =
             serde_json::from_slice(&bytes).map_err(|e| crate::Error::InvalidBundle {
                 path: path.clone(),

@@ -27,12 +27,24 @@ impl Loaded {
 
     /// Reads a blob's bytes.
     pub fn blob(&self, hash: &str) -> Result<Vec<u8>, Error> {
+        if !is_blob_id(hash) {
+            return Err(Error::InvalidBundle {
+                path: self.root.clone(),
+                reason: format!("{hash:?} is not a blob id (64 hex digits)"),
+            });
+        }
         let p = self.root.join(super::keys::blob_path(hash));
         std::fs::read(&p).map_err(|e| Error::io(&p, e))
     }
 
     /// Reads a document body file.
     pub fn document_html(&self, rel: &str) -> Result<String, Error> {
+        if !self.manifest.files.contains_key(rel) || !is_inside(rel) {
+            return Err(Error::InvalidBundle {
+                path: self.root.clone(),
+                reason: format!("document file {rel:?} is not a file of manifest.json"),
+            });
+        }
         let p = self.root.join(rel);
         std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))
     }
@@ -57,6 +69,59 @@ fn jsonl<T: DeserializeOwned>(root: &Path, name: &str) -> Result<Vec<T>, Error> 
         out.push(rec);
     }
     Ok(out)
+}
+
+/// A blob id: 64 lower-case hex digits (a blake3 hash), nothing that could name
+/// another path.
+pub fn is_blob_id(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// A relative path that stays inside the bundle: no `..`, no root, no drive,
+/// no backslash, no empty or `.` component.
+fn is_inside(rel: &str) -> bool {
+    !rel.is_empty()
+        && !rel.contains('\\')
+        && !rel.contains(':')
+        && !rel.contains('\0')
+        && rel
+            .split('/')
+            .all(|c| !c.is_empty() && c != "." && c != "..")
+}
+
+/// Refuses records that would make upload read outside the bundle: a bundle
+/// travels between machines and may have been edited by anyone on the way.
+fn validate(root: &Path, manifest: &Manifest, records: &Records) -> Result<(), Error> {
+    let bad = |file: &str, reason: String| Error::InvalidBundle {
+        path: root.join(file),
+        reason,
+    };
+    for d in &records.documents {
+        if !is_inside(&d.content) || !manifest.files.contains_key(&d.content) {
+            return Err(bad(
+                "documents.jsonl",
+                format!(
+                    "document {:?}: content {:?} is not a file of this bundle listed in manifest.json",
+                    d.key, d.content
+                ),
+            ));
+        }
+        if let Some(i) = d.images.iter().find(|i| !is_blob_id(i)) {
+            return Err(bad(
+                "documents.jsonl",
+                format!("document {:?}: image {i:?} is not a blob id", d.key),
+            ));
+        }
+    }
+    if let Some(a) = records.attachments.iter().find(|a| !is_blob_id(&a.blake3)) {
+        return Err(bad(
+            "attachments.jsonl",
+            format!("attachment {:?}: {:?} is not a blob id", a.key, a.blake3),
+        ));
+    }
+    Ok(())
 }
 
 /// Checks the bundle against its manifest and reads all records. A bundle that
@@ -95,6 +160,7 @@ pub fn load_unchecked(root: &Path) -> Result<Loaded, Error> {
         passwords: jsonl(root, "passwords.jsonl")?,
         related_items: jsonl(root, "related_items.jsonl")?,
     };
+    validate(root, &manifest, &records)?;
     Ok(Loaded {
         root: root.to_path_buf(),
         manifest,

@@ -158,9 +158,11 @@ pub fn draft(spaces: &[Space], spill: &Spill) -> io::Result<String> {
             }
             let Some(body) = spill.body(p)? else { continue };
             for t in tables::tables(&body.blocks) {
+                // Only a header row: a first row of data could hold a secret.
                 let cells: Vec<String> = t
                     .rows
                     .first()
+                    .filter(|r| tables::is_header_row(r))
                     .map(|r| r.cells.iter().map(tables::cell_text).collect())
                     .unwrap_or_default();
                 if cells.len() >= 3 && t.rows.len() > 1 {
@@ -309,4 +311,66 @@ pub fn draft(spaces: &[Space], spill: &Spill) -> io::Result<String> {
         detect.min_rows
     );
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Block, Body, Cell, Inline, Page, Row, Style, Table};
+
+    fn row(cells: &[&str], header: bool, bold: bool) -> Row {
+        Row {
+            cells: cells
+                .iter()
+                .map(|t| {
+                    let text = Inline::Text(t.to_string());
+                    Cell {
+                        header,
+                        colspan: 1,
+                        rowspan: 1,
+                        blocks: vec![Block::Para(vec![if bold {
+                            Inline::Styled(Style::Strong, vec![text])
+                        } else {
+                            text
+                        }])],
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn header_signatures_list_header_rows_only() {
+        let table = |first: Row| {
+            Block::Table(Table {
+                rows: vec![first, row(&["x", "y", "z"], false, false)],
+            })
+        };
+        let mut page = Page::new("1", "Access");
+        page.body = Some(Body {
+            blocks: vec![
+                table(row(&["Host", "Admin", "Secret"], true, false)),
+                table(row(&["Vendor", "Contract", "Renewal"], false, true)),
+                // No header row: its first row is data, and may be a secret.
+                table(row(&["fw01", "admin", "Hunter2-Fw!"], false, false)),
+            ],
+        });
+        let space = Space {
+            key: "ACME".into(),
+            name: "Acme".into(),
+            description: None,
+            home: None,
+            pages: vec![page],
+            missing_pages: Default::default(),
+            base_urls: Default::default(),
+        };
+        let text = draft(&[space], &Spill::new().unwrap()).unwrap();
+        assert!(
+            text.contains("#   Host | Admin | Secret   (Access)"),
+            "{text}"
+        );
+        assert!(text.contains("#   Vendor | Contract | Renewal   (Access)"));
+        assert!(!text.contains("Hunter2"), "{text}");
+        crate::classify::mapping::parse(&text, std::path::Path::new("draft.toml")).unwrap();
+    }
 }

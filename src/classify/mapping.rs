@@ -111,6 +111,10 @@ pub struct When {
     pub space: Option<String>,
     /// Page id(s).
     pub id: Option<OneOrMany>,
+    /// The page uses one of these macros (names as in Confluence: "info", "expand",
+    /// "code", "jira", "details", ...; see the README for what each export shows).
+    #[serde(rename = "macro")]
+    pub macro_: Option<OneOrMany>,
     /// A table whose header row has all of these (case, spacing and bold ignored).
     pub table_headers: Option<Vec<String>>,
     /// A key–value page with all of these keys.
@@ -349,10 +353,19 @@ fn err_at(path: &Path, src: &str, offset: usize, msg: impl std::fmt::Display) ->
 /// Reads and checks a mapping file; returns it with the blake3 of its bytes.
 pub fn load(path: &Path) -> Result<(Mapping, String), Error> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let src = String::from_utf8(bytes.clone()).map_err(|_| Error::Mapping {
-        path: path.to_path_buf(),
-        reason: "not UTF-8 text".into(),
-    })?;
+    let src = match std::str::from_utf8(&bytes) {
+        Ok(s) => s.to_string(),
+        Err(e) => {
+            // Name the line of the first byte that is not UTF-8.
+            let valid = String::from_utf8_lossy(&bytes[..e.valid_up_to()]).to_string();
+            return Err(err_at(
+                path,
+                &valid,
+                valid.len(),
+                "not UTF-8 text (save the file as UTF-8)",
+            ));
+        }
+    };
     let mapping = parse(&src, path)?;
     Ok((mapping, blake3::hash(&bytes).to_hex().to_string()))
 }
@@ -643,6 +656,18 @@ mod tests {
                 .unwrap_err();
         assert!(
             e.starts_with("m.toml: line 4, column 8: no [flexible_asset_type.\"Server\"]"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_not_utf8_names_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("m.toml");
+        std::fs::write(&f, b"[documents]\nlabels = \"dr\xf6p\"\n").unwrap();
+        let e = load(&f).unwrap_err().to_string();
+        assert!(
+            e.ends_with("m.toml: line 2, column 13: not UTF-8 text (save the file as UTF-8)"),
             "{e}"
         );
     }

@@ -9,6 +9,8 @@ pub mod draft;
 pub mod kv;
 pub mod mapping;
 pub mod orgs;
+#[cfg(test)]
+mod parity;
 pub mod passwords;
 pub mod rules;
 mod run;

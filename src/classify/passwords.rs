@@ -179,91 +179,124 @@ pub fn extract(
     out
 }
 
-/// Replaces any remaining copy of a secret (≥ 6 characters, to avoid touching
-/// ordinary words) in text and code blocks by a reference to its record. Returns
-/// how many copies were replaced.
-pub fn scrub(blocks: &mut [Block], secrets: &[(String, String, String)]) -> usize {
-    let mut count = 0;
-    for b in blocks.iter_mut() {
-        match b {
-            Block::Para(i) | Block::Heading { content: i, .. } => {
-                count += scrub_inlines(i, secrets)
-            }
-            Block::List { items, .. } => items.iter_mut().for_each(|i| count += scrub(i, secrets)),
-            Block::TaskList(t) => t
-                .iter_mut()
-                .for_each(|t| count += scrub(&mut t.body, secrets)),
-            Block::Table(t) => t
-                .rows
-                .iter_mut()
-                .flat_map(|r| r.cells.iter_mut())
-                .for_each(|c| count += scrub(&mut c.blocks, secrets)),
-            Block::Code { text, title, .. } => {
-                for (value, _, name) in secrets {
-                    if text.contains(value.as_str()) {
-                        *text = text.replace(value.as_str(), &format!("[{}]", ref_text(name)));
-                        count += 1;
-                    }
-                    if let Some(t) = title.as_mut().filter(|t| t.contains(value.as_str())) {
-                        *t = t.replace(value.as_str(), "[password]");
-                        count += 1;
-                    }
-                }
-            }
-            Block::Panel { title, body, .. } => {
-                if let Some(t) = title {
-                    count += scrub_inlines(t, secrets);
-                }
-                count += scrub(body, secrets);
-            }
-            Block::Expand { title, body } => {
-                count += scrub_inlines(title, secrets);
-                count += scrub(body, secrets);
-            }
-            Block::Quote(body) | Block::Group(body) => count += scrub(body, secrets),
-            Block::Rule => {}
-        }
-    }
-    count
+/// Finds every extracted secret in one pass over a text (Aho-Corasick,
+/// leftmost-longest: a secret that contains another is replaced whole), so the
+/// scrub costs the same per page whether the export has ten secrets or ten
+/// thousand (checking each secret in turn made convert quadratic in the size of
+/// the export).
+pub struct Scrubber<'a> {
+    secrets: &'a [(String, String, String)],
+    matcher: aho_corasick::AhoCorasick,
 }
 
-fn scrub_inlines(inlines: &mut Vec<Inline>, secrets: &[(String, String, String)]) -> usize {
-    let mut count = 0;
-    let mut i = 0;
-    while i < inlines.len() {
-        match &mut inlines[i] {
-            Inline::Text(t) => {
-                if let Some((value, key, name)) =
-                    secrets.iter().find(|(v, _, _)| t.contains(v.as_str()))
-                {
-                    let (before, after) = t.split_once(value.as_str()).expect("contains");
-                    let (before, after) = (before.to_string(), after.to_string());
-                    let r = Inline::RecordRef {
-                        key: key.clone(),
-                        text: ref_text(name),
-                    };
-                    inlines.splice(i..=i, [Inline::Text(before), r, Inline::Text(after)]);
-                    count += 1;
-                    i += 2; // re-examine the text after the secret
-                    continue;
+impl<'a> Scrubber<'a> {
+    /// `secrets`: (value, record key, record name).
+    pub fn new(secrets: &'a [(String, String, String)]) -> Scrubber<'a> {
+        let matcher = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(secrets.iter().map(|(v, _, _)| v.as_str()))
+            .expect("secrets are plain strings; the automaton fits");
+        Scrubber { secrets, matcher }
+    }
+
+    /// Replaces every copy in `text`, each secret by `with(name)`; returns how
+    /// many different secrets were found.
+    fn replace_all(&self, text: &mut String, with: &dyn Fn(&str) -> String) -> usize {
+        let mut found = std::collections::BTreeSet::new();
+        let mut out = String::new();
+        let mut last = 0;
+        for m in self.matcher.find_iter(text.as_str()) {
+            let (_, _, name) = &self.secrets[m.pattern().as_usize()];
+            found.insert(m.pattern().as_usize());
+            out.push_str(&text[last..m.start()]);
+            out.push_str(&with(name));
+            last = m.end();
+        }
+        if !found.is_empty() {
+            out.push_str(&text[last..]);
+            *text = out;
+        }
+        found.len()
+    }
+
+    /// Replaces any remaining copy of a secret (≥ 6 characters, to avoid touching
+    /// ordinary words) in text and code blocks by a reference to its record.
+    /// Returns how many copies were replaced.
+    pub fn scrub(&self, blocks: &mut [Block]) -> usize {
+        let mut count = 0;
+        for b in blocks.iter_mut() {
+            match b {
+                Block::Para(i) | Block::Heading { content: i, .. } => {
+                    count += self.scrub_inlines(i)
                 }
-            }
-            Inline::Styled(_, c) | Inline::Link { content: c, .. } => {
-                count += scrub_inlines(c, secrets)
-            }
-            Inline::Status { text, .. } => {
-                for (value, _, _) in secrets {
-                    if text.contains(value.as_str()) {
-                        *text = text.replace(value.as_str(), "[password]");
-                        count += 1;
+                Block::List { items, .. } => items.iter_mut().for_each(|i| count += self.scrub(i)),
+                Block::TaskList(t) => t.iter_mut().for_each(|t| count += self.scrub(&mut t.body)),
+                Block::Table(t) => t
+                    .rows
+                    .iter_mut()
+                    .flat_map(|r| r.cells.iter_mut())
+                    .for_each(|c| count += self.scrub(&mut c.blocks)),
+                Block::Code { text, title, .. } => {
+                    count += self.replace_all(text, &|name| format!("[{}]", ref_text(name)));
+                    if let Some(t) = title.as_mut() {
+                        count += self.replace_all(t, &|_| "[password]".to_string());
                     }
                 }
+                Block::Panel { title, body, .. } => {
+                    if let Some(t) = title {
+                        count += self.scrub_inlines(t);
+                    }
+                    count += self.scrub(body);
+                }
+                Block::Expand { title, body } => {
+                    count += self.scrub_inlines(title);
+                    count += self.scrub(body);
+                }
+                Block::Quote(body) | Block::Group(body) => count += self.scrub(body),
+                Block::Rule => {}
             }
-            _ => {}
         }
-        i += 1;
+        count
     }
-    count
+
+    fn scrub_inlines(&self, inlines: &mut Vec<Inline>) -> usize {
+        let mut count = 0;
+        let mut i = 0;
+        while i < inlines.len() {
+            match &mut inlines[i] {
+                Inline::Text(t) => {
+                    if let Some(m) = self.matcher.find(t.as_str()) {
+                        let (_, key, name) = &self.secrets[m.pattern().as_usize()];
+                        let (before, after) =
+                            (t[..m.start()].to_string(), t[m.end()..].to_string());
+                        let r = Inline::RecordRef {
+                            key: key.clone(),
+                            text: ref_text(name),
+                        };
+                        inlines.splice(i..=i, [Inline::Text(before), r, Inline::Text(after)]);
+                        count += 1;
+                        i += 2; // re-examine the text after the secret
+                        continue;
+                    }
+                }
+                Inline::Styled(_, c) | Inline::Link { content: c, .. } => {
+                    count += self.scrub_inlines(c)
+                }
+                Inline::Status { text, .. } => {
+                    count += self.replace_all(text, &|_| "[password]".to_string());
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        count
+    }
+}
+
+/// [`Scrubber::scrub`] with a matcher built for this call (build one [`Scrubber`]
+/// to scrub many pages).
+pub fn scrub(blocks: &mut [Block], secrets: &[(String, String, String)]) -> usize {
+    Scrubber::new(secrets).scrub(blocks)
 }
 
 #[cfg(test)]
@@ -376,5 +409,64 @@ mod tests {
         assert_eq!(scrub(&mut blocks, &secrets), 2);
         let text = crate::classify::tables::blocks_text(&blocks);
         assert!(!text.contains("s3cret"), "{text}");
+    }
+
+    #[test]
+    fn every_secret_in_a_text_is_scrubbed_whichever_comes_first() {
+        // The shorter secret first, then a longer one that starts with it: both go,
+        // and the longer one is replaced whole.
+        let secrets = vec![
+            (
+                "abc123xyz9".to_string(),
+                "pw/A/1/2".to_string(),
+                "Long".to_string(),
+            ),
+            (
+                "abc123x".to_string(),
+                "pw/A/1/1".to_string(),
+                "Short".to_string(),
+            ),
+        ];
+        let mut blocks = vec![Block::Para(vec![Inline::Text(
+            "first abc123x then abc123xyz9 end".into(),
+        )])];
+        assert_eq!(scrub(&mut blocks, &secrets), 2);
+        let Block::Para(i) = &blocks[0] else { panic!() };
+        let refs: Vec<&str> = i
+            .iter()
+            .filter_map(|x| match x {
+                Inline::RecordRef { key, .. } => Some(key.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(refs, ["pw/A/1/1", "pw/A/1/2"]);
+        let text = crate::classify::tables::blocks_text(&blocks);
+        assert!(!text.contains("abc123"), "{text}");
+        assert!(text.contains("first") && text.contains("end"), "{text}");
+    }
+
+    #[test]
+    fn thousands_of_secrets_are_all_found_with_one_scrubber() {
+        let secrets: Vec<(String, String, String)> = (0..3000)
+            .map(|i| {
+                (
+                    format!("Pw-{i:05}-x"),
+                    format!("pw/A/{i}/1"),
+                    format!("P{i}"),
+                )
+            })
+            .collect();
+        let scrubber = Scrubber::new(&secrets);
+        let mut blocks = vec![
+            Block::Para(vec![Inline::Text("a Pw-02999-x b Pw-00007-x c".into())]),
+            Block::Code {
+                language: None,
+                title: Some("Pw-01500-x".into()),
+                text: "x Pw-00001-x y Pw-00001-x".into(),
+            },
+        ];
+        assert_eq!(scrubber.scrub(&mut blocks), 4);
+        let text = crate::classify::tables::blocks_text(&blocks);
+        assert!(!text.contains("Pw-"), "{text}");
     }
 }

@@ -1,10 +1,12 @@
 //! Matching pages against `[[rule]]` conditions: label, title / ancestor globs,
-//! space, page id, table header signatures and key–value keys. All given
+//! space, page id, macros used, table header signatures and key–value keys. All given
 //! conditions must hold; the first rule that matches decides.
+
+use std::collections::BTreeSet;
 
 use super::mapping::{Rule, When};
 use super::tables::{self, norm};
-use crate::model::{Body, Page};
+use crate::model::{Block, Body, Code, Finding, Page};
 
 /// `*` and `?` glob, case-insensitive, on trimmed text.
 pub fn glob(pattern: &str, text: &str) -> bool {
@@ -38,6 +40,52 @@ pub struct Facts<'a> {
     pub body: &'a Body,
     /// Normalized keys of the page's key–value table, if it is a key–value page.
     pub kv_keys: Option<Vec<String>>,
+    /// Lowercase names of the macros the page uses (see [`macros`]).
+    pub macros: &'a BTreeSet<String>,
+}
+
+/// The macro a reader's `macro-converted` / `macro-unsupported` finding names:
+/// both readers start the message with the macro's name ("jira macro: ...",
+/// "expand macro converted: ...").
+pub fn macro_of_finding(f: &Finding) -> Option<String> {
+    if !matches!(f.code, Code::MacroConverted | Code::MacroUnsupported) {
+        return None;
+    }
+    let (name, _) = f.message.split_once(" macro")?;
+    let name = name.trim();
+    (!name.is_empty() && !name.contains(char::is_whitespace)).then(|| name.to_lowercase())
+}
+
+/// Macros visible in a body's structure (the panels, expand, code and task lists
+/// both readers turn into blocks), added to `out`.
+pub fn macros_in(blocks: &[Block], out: &mut BTreeSet<String>) {
+    for b in blocks {
+        match b {
+            Block::Panel { kind, body, .. } => {
+                out.insert(kind.as_str().to_string());
+                macros_in(body, out);
+            }
+            Block::Expand { body, .. } => {
+                out.insert("expand".into());
+                macros_in(body, out);
+            }
+            Block::Code { .. } => {
+                out.insert("code".into());
+            }
+            Block::TaskList(t) => {
+                out.insert("tasklist".into());
+                t.iter().for_each(|t| macros_in(&t.body, out));
+            }
+            Block::List { items, .. } => items.iter().for_each(|i| macros_in(i, out)),
+            Block::Table(t) => t
+                .rows
+                .iter()
+                .flat_map(|r| &r.cells)
+                .for_each(|c| macros_in(&c.blocks, out)),
+            Block::Quote(b) | Block::Group(b) => macros_in(b, out),
+            Block::Para(_) | Block::Heading { .. } | Block::Rule => {}
+        }
+    }
 }
 
 pub fn matches(w: &When, f: &Facts) -> bool {
@@ -67,6 +115,14 @@ pub fn matches(w: &When, f: &Facts) -> bool {
     }
     if let Some(ids) = &w.id
         && !ids.items().contains(&f.page.id.as_str())
+    {
+        return false;
+    }
+    if let Some(names) = &w.macro_
+        && !names
+            .items()
+            .iter()
+            .any(|n| f.macros.contains(&n.trim().to_lowercase()))
     {
         return false;
     }
@@ -130,6 +186,7 @@ mod label_tests {
         .unwrap();
         let mut page = Page::new("1", "Head Office");
         let body = Body::default();
+        let macros = BTreeSet::new();
         let anc = vec!["Home".to_string(), "Client Sites".to_string()];
         let facts = |p: &Page| -> Option<usize> {
             let f = Facts {
@@ -138,6 +195,7 @@ mod label_tests {
                 ancestors: &anc,
                 body: &body,
                 kv_keys: None,
+                macros: &macros,
             };
             first(&m.rule, &f).map(|(i, _)| i)
         };
@@ -150,5 +208,58 @@ mod label_tests {
         );
         let other = Page::new("2", "Backups");
         assert_eq!(facts(&other), None);
+    }
+
+    #[test]
+    fn macro_condition_sees_blocks_and_reader_findings() {
+        let m = parse(
+            "[[rule]]\nwhen = { macro = [\"Jira\", \"expand\"] }\nmake = \"skip\"\n",
+            std::path::Path::new("m.toml"),
+        )
+        .unwrap();
+        let page = Page::new("1", "Runbook");
+        let anc: Vec<String> = Vec::new();
+        let check = |body: &Body, macros: &BTreeSet<String>| {
+            let f = Facts {
+                space: "ACME",
+                page: &page,
+                ancestors: &anc,
+                body,
+                kv_keys: None,
+                macros,
+            };
+            first(&m.rule, &f).is_some()
+        };
+        let mut body = Body {
+            blocks: vec![Block::Expand {
+                title: vec![],
+                body: vec![Block::Code {
+                    language: None,
+                    title: None,
+                    text: "x".into(),
+                }],
+            }],
+        };
+        let mut seen = BTreeSet::new();
+        macros_in(&body.blocks, &mut seen);
+        assert_eq!(
+            seen.iter().map(String::as_str).collect::<Vec<_>>(),
+            ["code", "expand"]
+        );
+        assert!(check(&body, &seen));
+        body.blocks.clear();
+        assert!(!check(&body, &BTreeSet::new()));
+        let f =
+            Finding::new(Code::MacroUnsupported, "jira macro: not converted").on_page("ACME", "1");
+        let g = Finding::new(Code::MacroConverted, "toc macro converted: a static list");
+        let h = Finding::new(Code::LinkUnresolved, "jira macro: x");
+        assert_eq!(macro_of_finding(&f).as_deref(), Some("jira"));
+        assert_eq!(macro_of_finding(&g).as_deref(), Some("toc"));
+        assert_eq!(macro_of_finding(&h), None);
+        let from_findings: BTreeSet<String> = [f, g].iter().filter_map(macro_of_finding).collect();
+        assert!(
+            check(&body, &from_findings),
+            "names match case-insensitively"
+        );
     }
 }

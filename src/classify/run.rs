@@ -17,7 +17,7 @@ use super::{Outcome, PageCtx, PageTarget, Plan};
 use crate::bundle::{
     Configuration, FieldDef, FlexibleAsset, FlexibleAssetType, PageSource, RelatedItem, keys,
 };
-use crate::model::{Block, Body, Code, Finding, LinkTarget, Page, Space, Spill};
+use crate::model::{Block, Body, Code, Finding, Inline, LinkTarget, Page, Space, Spill, Style};
 
 type PageKey = (String, String);
 
@@ -46,13 +46,26 @@ fn put_body(page: &mut Page, body: Body, changed: bool, spill: Option<&Spill>) -
     Ok(())
 }
 
-/// True when a body holds something besides its first table.
+/// The "Labels: a, b" line `[documents] labels = "append"` adds (see
+/// `transform::extras`): not content of its own.
+fn is_labels_line(b: &Block) -> bool {
+    match b {
+        Block::Para(i) => matches!(
+            i.first(),
+            Some(Inline::Styled(Style::Strong, c)) if c == &[Inline::Text("Labels:".into())]
+        ),
+        _ => false,
+    }
+}
+
+/// True when a body holds something besides its first table (and the labels line).
 fn more_than_first_table(body: &Body) -> bool {
     let mut seen_table = false;
     fn walk(blocks: &[Block], seen: &mut bool) -> bool {
         for b in blocks {
             match b {
                 Block::Table(_) if !*seen => *seen = true,
+                b if is_labels_line(b) => {}
                 Block::Group(inner) => {
                     if walk(inner, seen) {
                         return true;
@@ -91,9 +104,26 @@ struct PendingTags {
 }
 
 /// Classifies every space with a mapping. Bodies that change (secrets replaced)
-/// are written back (parked again when a spill is used).
-pub fn classify(spaces: &mut [Space], m: &Mapping, spill: Option<&Spill>) -> io::Result<Plan> {
+/// are written back (parked again when a spill is used). `reported` are the
+/// readers' findings so far: their macro findings tell which macros a page used.
+pub fn classify(
+    spaces: &mut [Space],
+    m: &Mapping,
+    spill: Option<&Spill>,
+    reported: &[Finding],
+) -> io::Result<Plan> {
     let mut plan = Plan::default();
+    let mut macros_of: HashMap<PageKey, BTreeSet<String>> = HashMap::new();
+    for f in reported {
+        if let (Some(s), Some(p), Some(name)) =
+            (&f.space_key, &f.page_id, rules::macro_of_finding(f))
+        {
+            macros_of
+                .entry((s.clone(), p.clone()))
+                .or_default()
+                .insert(name);
+        }
+    }
     for (name, def) in &m.flexible_asset_type {
         plan.flexible_asset_types.push(FlexibleAssetType {
             key: keys::flexible_asset_type(name),
@@ -125,6 +155,7 @@ pub fn classify(spaces: &mut [Space], m: &Mapping, spill: Option<&Spill>) -> io:
     let mut secrets: Vec<(String, String, String)> = Vec::new();
     let mut secret_pages: BTreeSet<PageKey> = BTreeSet::new();
     let mut seen_people: BTreeSet<(String, String, String, String)> = BTreeSet::new();
+    let mut rule_used = vec![false; m.rule.len()];
     for space in spaces.iter_mut() {
         let assign = super::orgs::assign(space, m, &mut plan);
         let org_names: HashMap<String, String> = plan
@@ -161,6 +192,10 @@ pub fn classify(spaces: &mut [Space], m: &Mapping, spill: Option<&Spill>) -> io:
             let empty = Body::default();
             let b = body.as_ref().unwrap_or(&empty);
             let kv_rows = kv::rows(b, m.detect.key_value.min_rows);
+            let mut macros = macros_of
+                .remove(&(skey.clone(), page.id.clone()))
+                .unwrap_or_default();
+            rules::macros_in(&b.blocks, &mut macros);
             let facts = Facts {
                 space: &skey,
                 page,
@@ -169,8 +204,12 @@ pub fn classify(spaces: &mut [Space], m: &Mapping, spill: Option<&Spill>) -> io:
                 kv_keys: kv_rows
                     .as_ref()
                     .map(|r| r.iter().map(|x| norm(&x.key)).collect()),
+                macros: &macros,
             };
             let rule = rules::first(&m.rule, &facts);
+            if let Some((i, _)) = rule {
+                rule_used[i] = true;
+            }
             let make = match rule {
                 Some((_, r)) => r.make,
                 None if kv_rows.is_some() => m.detect.key_value.make,
@@ -199,6 +238,7 @@ pub fn classify(spaces: &mut [Space], m: &Mapping, spill: Option<&Spill>) -> io:
                 becomes.push(format!("nothing: skipped{via}"));
             }
             let mut changed = false;
+            let (mut made_pw, mut made_ct) = (0, 0);
             if let (Some(body), false) = (body.as_mut(), make == Make::Skip) {
                 let ctx = PageCtx {
                     space: &skey,
@@ -225,7 +265,10 @@ pub fn classify(spaces: &mut [Space], m: &Mapping, spill: Option<&Spill>) -> io:
                             .map(|c| c.get_ref()),
                     );
                     (Some(&rule_pw), rule_ref.and_then(|r| r.category.as_deref()))
-                } else if m.detect.passwords.enabled {
+                } else if m.detect.passwords.enabled || record_key.is_some() {
+                    // A page that becomes a record always loses its secrets to
+                    // Password records, even with the detector off: otherwise a
+                    // "Password | value" row would land in a field or the notes.
                     (Some(&detect_pw), m.detect.passwords.category.as_deref())
                 } else {
                     (None, None)
@@ -249,6 +292,7 @@ pub fn classify(spaces: &mut [Space], m: &Mapping, spill: Option<&Spill>) -> io:
                             ),
                         )));
                         becomes.push(format!("{} password(s)", pws.len()));
+                        made_pw = pws.len();
                         plan.passwords.extend(pws);
                     }
                 }
@@ -268,6 +312,7 @@ pub fn classify(spaces: &mut [Space], m: &Mapping, spill: Option<&Spill>) -> io:
                 if let Some(cols) = ct_cols {
                     let mut cs = contacts::extract(body, &ctx, cols);
                     let before = cs.len();
+                    made_ct = before;
                     cs.retain(|c| {
                         let lower = |s: &Option<String>| s.as_deref().unwrap_or("").to_lowercase();
                         seen_people.insert((
@@ -361,6 +406,12 @@ pub fn classify(spaces: &mut [Space], m: &Mapping, spill: Option<&Spill>) -> io:
                         dec.document = r
                             .keep_document
                             .unwrap_or_else(|| more_than_first_table(body));
+                        plan.findings.push(on(made_from_page(
+                            &format!("flexible asset of type {tname:?}"),
+                            &via,
+                            dec.document,
+                            r.keep_document.is_some(),
+                        )));
                         becomes.push(format!("flexible asset {tname}{via}"));
                     }
                     (Make::Configuration, Some(rows), Some(key), r) => {
@@ -401,9 +452,24 @@ pub fn classify(spaces: &mut [Space], m: &Mapping, spill: Option<&Spill>) -> io:
                         dec.document = r
                             .keep_document
                             .unwrap_or_else(|| more_than_first_table(body));
+                        let what = if rule.is_some() {
+                            "configuration"
+                        } else {
+                            "configuration ([detect.key_value])"
+                        };
+                        plan.findings.push(on(made_from_page(
+                            what,
+                            &via,
+                            dec.document,
+                            r.keep_document.is_some(),
+                        )));
                         becomes.push(format!("configuration{via}"));
                     }
                     (Make::FlexibleAsset | Make::Configuration, _, _, _) => {
+                        becomes.push(format!(
+                            "no {} (no key–value table){via}",
+                            make.as_str().replace('_', " ")
+                        ));
                         plan.findings.push(on(Finding::new(
                             Code::MappingUnused,
                             format!(
@@ -414,7 +480,25 @@ pub fn classify(spaces: &mut [Space], m: &Mapping, spill: Option<&Spill>) -> io:
                         )));
                     }
                     (Make::Passwords | Make::Contacts, _, _, Some(r)) => {
-                        dec.document = r.keep_document.unwrap_or(true);
+                        let made = if make == Make::Passwords {
+                            made_pw
+                        } else {
+                            made_ct
+                        };
+                        if made == 0 {
+                            becomes.push(format!("no {} found{via}", make.as_str()));
+                            // Nothing came out: the page must not vanish.
+                            plan.findings.push(on(Finding::new(
+                                Code::MappingUnused,
+                                format!(
+                                    "rule{via} makes {} of page {:?}, which has no such table; it stays a document",
+                                    make.as_str(),
+                                    page.title
+                                ),
+                            )));
+                        } else {
+                            dec.document = r.keep_document.unwrap_or(true);
+                        }
                     }
                     _ => {
                         if kv_rows.is_some() {
@@ -439,15 +523,66 @@ pub fn classify(spaces: &mut [Space], m: &Mapping, spill: Option<&Spill>) -> io:
             });
             decisions.insert(page.id.clone(), dec);
         }
+        let folders_before = plan.folders.len();
         tree::plan_space(space, &decisions, &m.documents, &mut plan);
+        // The tree decides folders (and drops empty pages): complete the outcomes.
+        let folder_pages: BTreeSet<&str> = plan.folders[folders_before..]
+            .iter()
+            .map(|f| f.source.page_id.as_str())
+            .collect();
+        for o in plan.outcomes.iter_mut().filter(|o| o.space == skey) {
+            if folder_pages.contains(o.page_id.as_str()) {
+                o.becomes.insert(0, "folder".into());
+            }
+            if o.becomes.is_empty() {
+                o.becomes.push("nothing: no content (page-empty)".into());
+            }
+        }
     }
     if !secrets.is_empty() {
         // Longest first, so a secret that contains another is replaced whole.
         secrets.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         scrub_all(spaces, spill, &secrets, &mut plan)?;
     }
+    // Parts of the mapping that found nothing: most often a typo in a title or key.
+    for (i, used) in rule_used.iter().enumerate() {
+        if !used {
+            plan.findings.push(Finding::new(
+                Code::MappingUnused,
+                format!("[[rule]] {} matched no page", i + 1),
+            ));
+        }
+    }
+    for o in &m.organization {
+        let o = o.get_ref();
+        if !spaces.iter().any(|s| s.key.eq_ignore_ascii_case(&o.space)) {
+            plan.findings.push(Finding::new(
+                Code::MappingUnused,
+                format!(
+                    "[[organization]] names space {:?}, which no export of this run holds",
+                    o.space
+                ),
+            ));
+        }
+    }
     relate(&mut plan, &links_of, &record_of, &fa_type_of, pending);
     Ok(plan)
+}
+
+/// The `record-extracted` finding of a page that became a flexible asset or a
+/// configuration: what it became, by which rule, and whether a document stays
+/// (`explicit`: the rule's `keep_document`, else decided by the page's content).
+fn made_from_page(what: &str, via: &str, document_kept: bool, explicit: bool) -> Finding {
+    let doc = match (document_kept, explicit) {
+        (true, true) => "the page also stays a document (keep_document = true)",
+        (true, false) => "the page also stays a document: it holds more than the key–value table",
+        (false, true) => "no document is kept (keep_document = false)",
+        (false, false) => "no document is kept: the key–value table was all the page held",
+    };
+    Finding::new(
+        Code::RecordExtracted,
+        format!("page became a {what}{via}; {doc}"),
+    )
 }
 
 fn page_has_content(page: &Page, body: Option<&Body>) -> bool {
@@ -462,12 +597,13 @@ fn scrub_all(
     secrets: &[(String, String, String)],
     plan: &mut Plan,
 ) -> io::Result<()> {
+    let scrubber = passwords::Scrubber::new(secrets);
     for space in spaces.iter_mut() {
         for page in space.pages.iter_mut() {
             let Some(mut body) = take_body(page, spill)? else {
                 continue;
             };
-            let n = passwords::scrub(&mut body.blocks, secrets);
+            let n = scrubber.scrub(&mut body.blocks);
             if n > 0 {
                 plan.findings.push(
                     Finding::new(
@@ -604,5 +740,135 @@ fn relate(
             v.sort();
             v.dedup();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Cell, Row, Table};
+
+    fn kv_cell(t: &str) -> Cell {
+        Cell {
+            header: false,
+            colspan: 1,
+            rowspan: 1,
+            blocks: vec![Block::Para(vec![Inline::Text(t.into())])],
+        }
+    }
+
+    #[test]
+    fn a_record_page_loses_its_secrets_even_with_the_detector_off() {
+        let rows = [
+            ("Hostname", "FW01"),
+            ("IP Address", "10.20.0.1"),
+            ("Admin user", "admin"),
+            ("Password", "Fw-S3cret!42"),
+            ("Console", "https://10.20.0.1:4444"),
+        ];
+        let mut page = Page::new("7", "FW01");
+        page.body = Some(Body {
+            blocks: vec![Block::Table(Table {
+                rows: rows
+                    .iter()
+                    .map(|(k, v)| Row {
+                        cells: vec![kv_cell(k), kv_cell(v)],
+                    })
+                    .collect(),
+            })],
+        });
+        let mut spaces = vec![Space {
+            key: "ACME".into(),
+            name: "Acme".into(),
+            description: None,
+            home: None,
+            pages: vec![page],
+            missing_pages: Default::default(),
+            base_urls: Default::default(),
+        }];
+        let m = crate::classify::mapping::parse(
+            "[[rule]]\nwhen = { keys = [\"Hostname\"] }\nmake = \"configuration\"\n[detect.passwords]\nenabled = false\n",
+            std::path::Path::new("m.toml"),
+        )
+        .unwrap();
+        let plan = classify(&mut spaces, &m, None, &[]).unwrap();
+        assert_eq!(plan.configurations.len(), 1);
+        assert!(
+            !plan.findings.iter().any(|f| f.code == Code::MappingUnused),
+            "the rule was used: {:?}",
+            plan.findings
+        );
+        let cfg = &plan.configurations[0];
+        assert_eq!(cfg.hostname.as_deref(), Some("FW01"));
+        assert_eq!(plan.passwords.len(), 1);
+        let pw = &plan.passwords[0];
+        assert_eq!(pw.password.as_deref(), Some("Fw-S3cret!42"));
+        assert_eq!(pw.embedded_in.as_deref(), Some("cfg/ACME/7"));
+        let json = serde_json::to_string(&plan.configurations).unwrap();
+        assert!(!json.contains("Fw-S3cret"), "{json}");
+        let body = tables::blocks_text(&spaces[0].pages[0].body.as_ref().unwrap().blocks);
+        assert!(!body.contains("Fw-S3cret"), "{body}");
+    }
+
+    #[test]
+    fn unused_rules_and_organizations_are_reported() {
+        let mut spaces = vec![Space {
+            key: "ACME".into(),
+            name: "Acme".into(),
+            description: None,
+            home: None,
+            pages: vec![Page::new("1", "Home")],
+            missing_pages: Default::default(),
+            base_urls: Default::default(),
+        }];
+        let m = crate::classify::mapping::parse(
+            "[[organization]]\nspace = \"ACNE\"\n[[rule]]\nwhen = { title = \"Hom*\" }\nmake = \"document\"\n[[rule]]\nwhen = { title = \"Contcts*\" }\nmake = \"contacts\"\n",
+            std::path::Path::new("m.toml"),
+        )
+        .unwrap();
+        let plan = classify(&mut spaces, &m, None, &[]).unwrap();
+        let unused: Vec<&str> = plan
+            .findings
+            .iter()
+            .filter(|f| f.code == Code::MappingUnused)
+            .map(|f| f.message.as_str())
+            .collect();
+        assert_eq!(
+            unused,
+            [
+                "[[rule]] 2 matched no page",
+                "[[organization]] names space \"ACNE\", which no export of this run holds"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_labels_line_is_not_content_of_its_own() {
+        let cell = |t: &str| Cell {
+            header: false,
+            colspan: 1,
+            rowspan: 1,
+            blocks: vec![Block::Para(vec![Inline::Text(t.into())])],
+        };
+        let table = Block::Table(Table {
+            rows: vec![Row {
+                cells: vec![cell("Hostname"), cell("DC01")],
+            }],
+        });
+        let mut page = Page::new("1", "DC01");
+        page.labels = vec!["server".into()];
+        page.body = Some(Body {
+            blocks: vec![table],
+        });
+        let extras = crate::transform::Extras::default();
+        crate::transform::extras::apply_page("ACME", &mut page, extras);
+        let body = page.body.unwrap();
+        assert_eq!(body.blocks.len(), 2, "the labels line was appended");
+        assert!(!more_than_first_table(&body));
+        let mut more = body.clone();
+        more.blocks.push(Block::Para(vec![Inline::Text(
+            "Labels: typed by hand".into(),
+        )]));
+        assert!(more_than_first_table(&more));
     }
 }

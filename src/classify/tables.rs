@@ -152,6 +152,25 @@ pub fn tables(blocks: &[Block]) -> Vec<&Table> {
     out
 }
 
+/// True when every non-empty cell of a row is a header cell or wholly bold (how
+/// Confluence users often mark a header row without `th`).
+pub fn is_header_row(r: &crate::model::Row) -> bool {
+    fn bold(blocks: &[Block]) -> bool {
+        blocks.iter().all(|b| match b {
+            Block::Para(i) => i.iter().all(|x| match x {
+                Inline::Styled(crate::model::Style::Strong, _) => true,
+                x => x.is_blank(),
+            }),
+            b => b.is_blank(),
+        })
+    }
+    r.cells
+        .iter()
+        .filter(|c| !cell_text(c).is_empty())
+        .all(|c| c.header || bold(&c.blocks))
+        && r.cells.iter().any(|c| !cell_text(c).is_empty())
+}
+
 /// The normalized header cells of a table's first row.
 pub fn header(t: &Table) -> Vec<String> {
     t.rows

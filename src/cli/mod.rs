@@ -115,6 +115,9 @@ pub enum Command {
         /// Print the plan (requests per kind, total, time); send nothing.
         #[arg(long)]
         dry_run: bool,
+        /// The ledger was lost: look every record up by name before creating it.
+        #[arg(long)]
+        adopt_existing: bool,
         /// Print a machine-readable report on stdout.
         #[arg(long)]
         json: bool,
@@ -189,8 +192,9 @@ pub fn main() -> i32 {
             bundle,
             target,
             dry_run,
+            adopt_existing,
             json,
-        } => upload::upload(&bundle, &target, dry_run, json, &out),
+        } => upload::upload(&bundle, &target, dry_run, adopt_existing, json, &out),
         Command::Verify {
             bundle,
             target,

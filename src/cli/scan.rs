@@ -19,6 +19,17 @@ pub fn run(
         Ok(m) => m.map(|(m, _)| m).unwrap_or_default(),
         Err(e) => return super::fail(&e),
     };
+    // A draft never replaces a file (it may be the user's edited mapping): refuse
+    // before the long read, and again atomically when writing.
+    let exists = || {
+        std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            "already exists; a draft mapping is never written over a file (remove it or choose another name)",
+        )
+    };
+    if let Some(dest) = write_mapping.filter(|d| d.exists()) {
+        return super::fail(&crate::Error::io(dest, exists()));
+    }
     out.step("reading exports");
     let spill = match crate::model::Spill::new() {
         Ok(s) => s,
@@ -38,7 +49,11 @@ pub fn run(
         .iter_mut()
         .flat_map(|(_, s, _)| std::mem::take(s))
         .collect();
-    let plan = match crate::classify::classify(&mut all, &mapping, Some(&spill)) {
+    let reported: Vec<crate::model::Finding> = read
+        .iter()
+        .flat_map(|(_, _, f)| f.iter().cloned())
+        .collect();
+    let plan = match crate::classify::classify(&mut all, &mapping, Some(&spill), &reported) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: cannot read a page body back from the temporary file: {e}");
@@ -53,7 +68,19 @@ pub fn run(
                 return exit::FATAL;
             }
         };
-        if let Err(e) = std::fs::write(dest, text) {
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(dest)
+            .map_err(|e| {
+                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    exists()
+                } else {
+                    e
+                }
+            })
+            .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
+        if let Err(e) = written {
             return super::fail(&crate::Error::io(dest, e));
         }
         out.say(&format!("draft mapping written: {}", dest.display()));
@@ -162,6 +189,16 @@ pub fn run(
                 "findings": codes,
                 "pages_become": plan.outcomes.iter().filter(|o| o.space == space.key).collect::<Vec<_>>(),
             }));
+        }
+    }
+    if !json {
+        // What the mapping asked for but found nothing to act on.
+        for f in plan
+            .findings
+            .iter()
+            .filter(|f| f.code == crate::model::Code::MappingUnused && f.page_id.is_none())
+        {
+            out.say(&format!("mapping: {}", f.message));
         }
     }
     if json {

@@ -8,7 +8,7 @@ use clap::Args;
 use super::exit;
 use super::progress::Output;
 use crate::sandbox::{self, Behaviour, SandboxConfig};
-use crate::upload::{self, ApiKey, Rate, UploadError, UploadOptions};
+use crate::upload::{self, ApiError, ApiKey, Only, Rate, UploadError, UploadOptions};
 
 /// Where IT Glue is and how to reach it (shared by upload and verify).
 #[derive(Args, Debug)]
@@ -31,6 +31,14 @@ pub struct Target {
     /// Requests in flight at once.
     #[arg(long, default_value_t = 4)]
     pub concurrency: usize,
+    /// Attachments and images larger than this (MiB) are reported, not sent.
+    #[arg(long, default_value_t = 10)]
+    pub max_file_mb: u64,
+    /// Upload only these record kinds (comma-separated: documents, attachments,
+    /// configurations, contacts, passwords, flexible_assets, related_items);
+    /// organizations and what the kinds need (folders, types, categories) go too.
+    #[arg(long)]
+    pub only: Option<String>,
 }
 
 fn base_url(t: &Target) -> Result<String, String> {
@@ -72,13 +80,31 @@ fn options(bundle: &Path, t: &Target, key_needed: bool) -> Result<UploadOptions,
         ))
     })?;
     o.concurrency = t.concurrency.clamp(1, 16);
+    o.limits.max_file_bytes = t.max_file_mb.saturating_mul(1024 * 1024);
+    if let Some(k) = &t.only {
+        o.only = Only::parse(k).map_err(|m| usage(format!("--only: {m}")))?;
+    }
     o.ledger = t.ledger.clone();
     Ok(o)
 }
 
-fn upload_error(e: &UploadError) -> i32 {
+/// The message for what stopped a run, with what to do next. The API key is
+/// never part of it (errors carry the API's message and the status only).
+fn upload_error(e: &UploadError, url: &str) -> i32 {
     match e {
         UploadError::Bundle(b) => super::fail(b),
+        UploadError::Api(ApiError::Auth { .. }) => {
+            eprintln!(
+                "error: {e}\n  check the key in ITGLUE_API_KEY or --api-key-file (and its Password Access option); nothing more was sent"
+            );
+            exit::FATAL
+        }
+        UploadError::Api(ApiError::Unavailable { .. }) => {
+            eprintln!(
+                "error: IT Glue at {url} is unreachable or failing: {e}\n  nothing is lost: rerun the same command to continue where it stopped"
+            );
+            exit::FATAL
+        }
         e => {
             eprintln!("error: {e}");
             exit::FATAL
@@ -86,18 +112,26 @@ fn upload_error(e: &UploadError) -> i32 {
     }
 }
 
-pub fn upload(bundle: &Path, t: &Target, dry_run: bool, json: bool, out: &Output) -> i32 {
-    let opts = match options(bundle, t, !dry_run) {
+pub fn upload(
+    bundle: &Path,
+    t: &Target,
+    dry_run: bool,
+    adopt_existing: bool,
+    json: bool,
+    out: &Output,
+) -> i32 {
+    let mut opts = match options(bundle, t, !dry_run) {
         Ok(o) => o,
         Err((code, m)) => {
             eprintln!("error: {m}");
             return code;
         }
     };
+    opts.adopt_all = adopt_existing;
     if dry_run {
         let plan = match upload::dry_run(&opts) {
             Ok(p) => p,
-            Err(e) => return upload_error(&e),
+            Err(e) => return upload_error(&e, &opts.url),
         };
         let total = plan.total();
         let secs = opts.rate.time_for(total).as_secs();
@@ -128,7 +162,7 @@ pub fn upload(bundle: &Path, t: &Target, dry_run: bool, json: bool, out: &Output
     out.done();
     let report = match result {
         Ok(r) => r,
-        Err(e) => return upload_error(&e),
+        Err(e) => return upload_error(&e, &opts.url),
     };
     for f in &report.failures {
         eprintln!("failed: {}: {}", f.key, f.message);
@@ -176,7 +210,7 @@ pub fn verify(bundle: &Path, t: &Target, json: bool, out: &Output) -> i32 {
     };
     let report = match upload::verify::verify(&opts) {
         Ok(r) => r,
-        Err(e) => return upload_error(&e),
+        Err(e) => return upload_error(&e, &opts.url),
     };
     if !out.quiet {
         eprintln!(
@@ -267,6 +301,7 @@ pub fn sandbox(a: &SandboxArgs, out: &Output) -> i32 {
             lost_rate: a.lost_rate,
             seed: a.seed,
             folders_missing: a.no_folders,
+            precise_retry_after: false,
         },
         state_file: a.state.clone(),
     };

@@ -46,6 +46,7 @@ pub enum Code {
     MappingUnused,
     RecordExtracted,
     WikiMarkupKept,
+    StorageRepaired,
 }
 
 impl Code {
@@ -82,6 +83,7 @@ impl Code {
             Code::MappingUnused => "mapping-unused",
             Code::RecordExtracted => "record-extracted",
             Code::WikiMarkupKept => "wiki-markup-kept",
+            Code::StorageRepaired => "storage-repaired",
         }
     }
 

@@ -30,57 +30,60 @@ pub fn build(
     body: &dyn Fn(&str) -> std::io::Result<String>,
 ) -> Result<Vec<(String, String)>, Error> {
     let mut files = Vec::new();
-    emit(records, findings, body, &mut |path, text| {
-        files.push((path.to_string(), text.to_string()));
+    build_each(records, findings, body, &mut |path, text| {
+        files.push((path, text));
         Ok(())
     })?;
     files.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(files)
 }
 
-/// Hands every preview file to `sink` (path relative to the bundle root, contents)
-/// as soon as it is made, so memory does not grow with the export. `body` returns
-/// the HTML of a document body file (a path relative to the root).
-pub fn emit(
+/// The files of [`build`], handed to `emit` one at a time as each is made (in no
+/// particular order), so a large export's preview is never all in memory: convert
+/// writes the preview this way.
+pub fn build_each(
     records: &Records,
     findings: &[Finding],
     body: &dyn Fn(&str) -> std::io::Result<String>,
-    sink: &mut dyn FnMut(&str, &str) -> Result<(), Error>,
+    emit: &mut dyn FnMut(String, String) -> Result<(), Error>,
 ) -> Result<(), Error> {
     let idx = Index::new(records, findings);
-    sink(&format!("{}/style.css", paths::ROOT), layout::CSS)?;
-    sink(&paths::index(), &layout::site_index(&idx))?;
+    emit(
+        format!("{}/style.css", paths::ROOT),
+        layout::CSS.to_string(),
+    )?;
+    emit(paths::index(), layout::site_index(&idx))?;
     for org in &records.organizations {
-        sink(
-            &paths::org_page(&org.key, "index"),
-            &records::overview(&idx, org),
+        emit(
+            paths::org_page(&org.key, "index"),
+            records::overview(&idx, org),
         )?;
-        sink(
-            &paths::org_page(&org.key, "documents"),
-            &documents::tree(&idx, org),
+        emit(
+            paths::org_page(&org.key, "documents"),
+            documents::tree(&idx, org),
         )?;
-        sink(
-            &paths::org_page(&org.key, "flexible-assets"),
-            &records::flexible_assets(&idx, org),
+        emit(
+            paths::org_page(&org.key, "flexible-assets"),
+            records::flexible_assets(&idx, org),
         )?;
-        sink(
-            &paths::org_page(&org.key, "configurations"),
-            &records::configurations(&idx, org),
+        emit(
+            paths::org_page(&org.key, "configurations"),
+            records::configurations(&idx, org),
         )?;
-        sink(
-            &paths::org_page(&org.key, "contacts"),
-            &records::contacts(&idx, org),
+        emit(
+            paths::org_page(&org.key, "contacts"),
+            records::contacts(&idx, org),
         )?;
-        sink(
-            &paths::org_page(&org.key, "passwords"),
-            &records::passwords(&idx, org),
+        emit(
+            paths::org_page(&org.key, "passwords"),
+            records::passwords(&idx, org),
         )?;
     }
     for doc in &records.documents {
         let html = body(&doc.content).map_err(|e| Error::io(Path::new(&doc.content), e))?;
-        sink(
-            &paths::document(&doc.content),
-            &documents::page_html(&idx, doc, &html),
+        emit(
+            paths::document(&doc.content),
+            documents::page_html(&idx, doc, &html),
         )?;
     }
     Ok(())

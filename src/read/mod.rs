@@ -1,5 +1,6 @@
 //! Readers: an opened archive → the model, with findings. One reader per export kind.
 
+pub mod csv;
 pub mod emoticons;
 pub mod html;
 pub mod objects;
@@ -16,11 +17,6 @@ pub fn read(archive: &Archive, spill: Option<&Spill>) -> Result<Export, Error> {
     match archive.kind() {
         ExportKind::Html => html::read(archive, spill),
         ExportKind::Xml => xml::read(archive, spill),
-        ExportKind::Csv => Err(Error::Unsupported {
-            path: archive.path().to_path_buf(),
-            reason: "this is a Confluence Cloud CSV backup (exportFormat=csv); CSV backups \
-                     are not supported by this version yet, use an HTML export"
-                .into(),
-        }),
+        ExportKind::Csv => csv::read(archive, spill),
     }
 }

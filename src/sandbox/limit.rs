@@ -24,6 +24,11 @@ pub struct Behaviour {
     pub seed: u64,
     /// Answer 404 on every document-folder route (tenant without the rollout).
     pub folders_missing: bool,
+    /// Time control for fast tests: `Retry-After` in fractional seconds
+    /// (`0.125`) instead of whole seconds rounded up, so a test can use a
+    /// window of a few hundred milliseconds without waiting whole seconds.
+    #[serde(default)]
+    pub precise_retry_after: bool,
 }
 
 impl Default for Behaviour {
@@ -36,6 +41,7 @@ impl Default for Behaviour {
             lost_rate: 0.0,
             seed: 1,
             folders_missing: false,
+            precise_retry_after: false,
         }
     }
 }
@@ -43,8 +49,8 @@ impl Default for Behaviour {
 /// What to do with one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fate {
-    /// Answer 429; retry after this many seconds.
-    Limited(u64),
+    /// Answer 429; the window has room again after this long.
+    Limited(Duration),
     /// Fail before doing anything with this status (0 = drop the connection).
     Fail(u16),
     /// Do it, then lose the response with this status (0 = drop).
@@ -77,6 +83,18 @@ impl Window {
     }
 }
 
+/// The `Retry-After` value for a wait: whole seconds rounded up (at least 1),
+/// or milliseconds as a decimal with `precise`.
+pub fn retry_after(wait: Duration, precise: bool) -> String {
+    if precise {
+        // Rounded up to the millisecond, so waiting exactly that long is enough.
+        let ms = wait.as_micros().div_ceil(1000).max(1);
+        format!("{}.{:03}", ms / 1000, ms % 1000)
+    } else {
+        format!("{}", wait.as_secs_f64().ceil().max(1.0) as u64)
+    }
+}
+
 /// Decides a request's fate: the limit first, then the dice.
 pub fn decide(
     window: &mut Window,
@@ -86,7 +104,7 @@ pub fn decide(
     now: Instant,
 ) -> Fate {
     if let Err(wait) = window.admit(now, b.rate_requests, b.rate_window) {
-        return Fate::Limited(wait.as_secs_f64().ceil().max(1.0) as u64);
+        return Fate::Limited(wait);
     }
     const FAILS: [u16; 5] = [500, 502, 503, 504, 0];
     if b.fault_rate > 0.0 && rng.f64() < b.fault_rate {
@@ -113,5 +131,8 @@ mod tests {
         let wait = w.admit(t0 + Duration::from_secs(2), 2, win).unwrap_err();
         assert_eq!(wait, Duration::from_secs(8));
         assert!(w.admit(t0 + Duration::from_secs(10), 2, win).is_ok());
+        assert_eq!(retry_after(Duration::from_millis(1200), false), "2");
+        assert_eq!(retry_after(Duration::from_millis(10), false), "1");
+        assert_eq!(retry_after(Duration::from_millis(1200), true), "1.200");
     }
 }

@@ -1,6 +1,9 @@
 //! `cf2itglue sandbox`: a local IT Glue-compatible HTTP server on loopback for
 //! rehearsals and tests, faithful to the research notes (itglue-api.md): the
 //! subset upload and verify use, the rate limit, and faults on demand.
+// Handlers return `Result<_, Response>`: the error is the HTTP answer itself,
+// built once where the rule fails (axum's idiom); its size does not matter here.
+#![allow(clippy::result_large_err)]
 
 mod http;
 pub mod limit;
@@ -157,7 +160,11 @@ pub fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError> {
         app_url: format!("http://{addr}"),
     });
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let app = Router::new().fallback(entry).with_state(shared.clone());
+    // IT Glue documents no payload limit; allow a 10 MiB file in base64 and more.
+    let app = Router::new()
+        .fallback(entry)
+        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024))
+        .with_state(shared.clone());
     let thread = std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -268,7 +275,7 @@ async fn serve(
         }
     };
     match fate {
-        limit::Fate::Limited(secs) => {
+        limit::Fate::Limited(wait) => {
             shared.store.lock().expect("store lock").stats.rate_limited += 1;
             let mut r = http::error(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -278,7 +285,9 @@ async fn serve(
             );
             r.headers_mut().insert(
                 header::RETRY_AFTER,
-                secs.to_string().parse().expect("digits"),
+                limit::retry_after(wait, b.precise_retry_after)
+                    .parse()
+                    .expect("digits"),
             );
             r
         }
@@ -289,12 +298,13 @@ async fn serve(
         limit::Fate::Lose(status) => {
             let resp = handle(shared, b, method, uri, body);
             if resp.status().is_success() {
-                shared
-                    .store
-                    .lock()
-                    .expect("store lock")
-                    .stats
-                    .lost_responses += 1;
+                let mut st = shared.store.lock().expect("store lock");
+                st.stats.lost_responses += 1;
+                *st.stats
+                    .lost_by_route
+                    .entry(format!("{method} {}", routes::shape(uri.path())))
+                    .or_default() += 1;
+                drop(st);
                 fail(status)
             } else {
                 resp

@@ -211,7 +211,7 @@ fn passes(kind: &str, a: &Map<String, Value>, id: u64, q: &Query) -> bool {
     if kind == "documents"
         && !q.filters.contains_key("document-folder-id")
         && !q.filters.contains_key("document-folder-id!ne")
-        && q.filters.get("id").is_none()
+        && !q.filters.contains_key("id")
     {
         return a.get("document-folder-id").is_none_or(Value::is_null);
     }

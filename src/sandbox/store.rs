@@ -43,6 +43,9 @@ pub struct Stats {
     pub by_route: BTreeMap<String, u64>,
     /// Responses per status code.
     pub by_status: BTreeMap<u16, u64>,
+    /// Lost responses per "METHOD route-shape" (a lost image leaves an orphan).
+    #[serde(default)]
+    pub lost_by_route: BTreeMap<String, u64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -175,7 +175,7 @@ fn convert_into(
     findings.extend(resolution.findings.iter().cloned());
 
     progress("classifying pages");
-    let plan = classify::classify(&mut spaces, &mapping, Some(&spill))
+    let plan = classify::classify(&mut spaces, &mapping, Some(&spill), &findings)
         .map_err(|e| Error::io(&std::env::temp_dir(), e))?;
     findings.extend(plan.findings.iter().cloned());
 
@@ -307,8 +307,9 @@ fn convert_into(
     if opts.preview {
         progress("writing the preview");
         let body = |rel: &str| std::fs::read_to_string(tmp.join(rel));
-        crate::preview::emit(&records, &findings, &body, &mut |rel, text| {
-            writer.write(rel, text.as_bytes()).map_err(io)
+        // One page at a time: the preview of a large export never sits in memory.
+        crate::preview::build_each(&records, &findings, &body, &mut |rel, text| {
+            writer.write(&rel, text.as_bytes()).map_err(io)
         })?;
     }
     let report = crate::report::HtmlInput {

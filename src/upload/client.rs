@@ -320,8 +320,18 @@ fn message(v: &Value) -> String {
 }
 
 /// A transport error's text without the URL (which could carry query values).
+/// The causes are appended (reqwest's own text hides "connection refused").
 fn without_url(e: &reqwest::Error) -> String {
     let mut s = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        let t = c.to_string();
+        if !s.contains(&t) {
+            s.push_str(": ");
+            s.push_str(&t);
+        }
+        cause = c.source();
+    }
     if let Some(u) = e.url() {
         s = s.replace(u.as_str(), "<url>");
     }

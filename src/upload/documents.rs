@@ -34,6 +34,10 @@ pub async fn stubs(run: &Arc<Run>) -> Result<(), Stop> {
     let docs: Vec<Document> = run.bundle.records.documents.clone();
     each(run, docs, |run, d| async move {
         let Some(org) = run.id(&d.org) else {
+            run.fail(
+                &d.key,
+                format!("its organization {} is not in IT Glue", d.org),
+            );
             return Ok(());
         };
         let (name, folder) = placement(&run, &d);
@@ -75,7 +79,12 @@ fn image_name(run: &Run, doc: &Document, blob: &str) -> String {
 
 pub async fn images_and_attachments(run: &Arc<Run>) -> Result<(), Stop> {
     let mut images = Vec::new();
-    for d in &run.bundle.records.documents {
+    let docs = if run.only.wants("documents") {
+        &run.bundle.records.documents[..]
+    } else {
+        &[]
+    };
+    for d in docs {
         for blob in &d.images {
             if !run.plan.too_big(blob, &run.limits) {
                 images.push((d.clone(), blob.clone()));
@@ -119,7 +128,7 @@ pub async fn images_and_attachments(run: &Arc<Run>) -> Result<(), Stop> {
         .records
         .attachments
         .iter()
-        .filter(|a| a.size <= run.limits.max_file_bytes)
+        .filter(|a| a.size <= run.limits.max_file_bytes && run.only.wants("attachments"))
         .cloned()
         .collect();
     each(run, atts, |run, a| async move {

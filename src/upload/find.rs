@@ -108,9 +108,12 @@ pub async fn list_all(client: &Client, kind: &str, path: &str) -> Result<Vec<Val
     Ok(out)
 }
 
+/// Which listed object is the one looked for.
+type Pred = Box<dyn Fn(&Value) -> bool + Send>;
+
 /// Looks the object up; returns the resource object when exactly found.
 pub async fn find(client: &Client, kind: &str, f: &Find) -> Result<Option<Value>, ApiError> {
-    let (path, pred): (String, Box<dyn Fn(&Value) -> bool + Send>) = match f {
+    let (path, pred): (String, Pred) = match f {
         Find::Nothing => return Ok(None),
         Find::Org { name } => {
             let n = name.clone();

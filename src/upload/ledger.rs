@@ -67,7 +67,14 @@ fn open_append(path: &Path) -> std::io::Result<File> {
         use std::os::unix::fs::OpenOptionsExt;
         o.mode(0o600);
     }
-    o.open(path)
+    let f = o.open(path)?;
+    // A ledger that already existed (copied, restored) is made private too.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(f)
 }
 
 impl Ledger {

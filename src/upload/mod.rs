@@ -27,7 +27,7 @@ use std::time::Instant;
 
 pub use client::{ApiError, ApiKey, Retry};
 pub use pacer::Rate;
-pub use plan::{Limits, Plan};
+pub use plan::{Limits, Only, Plan};
 pub use run::Report;
 
 use crate::bundle::read::{Loaded, load};
@@ -45,6 +45,11 @@ pub struct UploadOptions {
     /// Default: `<bundle>/upload-ledger.jsonl`.
     pub ledger: Option<PathBuf>,
     pub limits: Limits,
+    /// `--only`: the record kinds this run uploads.
+    pub only: Only,
+    /// `--adopt-existing`: look every record up (by name and parent) before
+    /// creating it, for when the ledger was lost: what is found is adopted.
+    pub adopt_all: bool,
     pub retry: Retry,
     /// Stop after this many requests, dropping the last answer (tests of resumption).
     pub abort_after: Option<u64>,
@@ -60,6 +65,8 @@ impl UploadOptions {
             concurrency: 4,
             ledger: None,
             limits: Limits::default(),
+            only: Only::all(),
+            adopt_all: false,
             retry: Retry::default(),
             abort_after: None,
         }
@@ -103,7 +110,7 @@ pub fn dry_run(opts: &UploadOptions) -> Result<Plan, UploadError> {
         None
     };
     let done = |k: &str| ledger.as_ref().is_some_and(|l| l.done(k).is_some());
-    Ok(plan::build(&bundle, &opts.limits, &done)?)
+    Ok(plan::build(&bundle, &opts.limits, &opts.only, &done)?)
 }
 
 /// Uploads the bundle. Per-item failures are in the report; the error is for
@@ -114,10 +121,19 @@ pub fn upload(opts: &UploadOptions) -> Result<Report, UploadError> {
 }
 
 pub fn upload_loaded(opts: &UploadOptions, bundle: Loaded) -> Result<Report, UploadError> {
+    if bundle.manifest.redacted {
+        // Its passwords have no values: uploading it would create them empty.
+        return Err(UploadError::Bundle(crate::Error::InvalidBundle {
+            path: bundle.root.join("manifest.json"),
+            reason: "this bundle was converted with --redact (password values left out): \
+                     it is for review, not upload; convert again without --redact"
+                .into(),
+        }));
+    }
     let started = Instant::now();
     let ledger = Ledger::open(&opts.ledger_path(), &bundle.manifest_hash, &opts.url)?;
     let done = |k: &str| ledger.done(k).is_some();
-    let plan = plan::build(&bundle, &opts.limits, &done)?;
+    let plan = plan::build(&bundle, &opts.limits, &opts.only, &done)?;
     let client = client::Client::new(
         &opts.url,
         opts.key.clone(),
@@ -133,6 +149,8 @@ pub fn upload_loaded(opts: &UploadOptions, bundle: Loaded) -> Result<Report, Upl
         bundle,
         plan,
         limits: opts.limits,
+        only: opts.only.clone(),
+        adopt_all: opts.adopt_all,
         report: Mutex::new(Report::default()),
         flat: AtomicBool::new(false),
     });
@@ -167,16 +185,33 @@ pub fn upload_loaded(opts: &UploadOptions, bundle: Loaded) -> Result<Report, Upl
 }
 
 async fn execute(run: &Arc<Run>) -> Result<(), Stop> {
+    let wants = |k: &str| run.only.wants(k);
     records::organizations(run).await?;
-    records::flexible_asset_types(run).await?;
-    records::folders(run).await?;
+    if wants("flexible_assets") {
+        records::flexible_asset_types(run).await?;
+    }
+    if wants("documents") {
+        records::folders(run).await?;
+    }
     records::configurations_and_contacts(run).await?;
-    documents::stubs(run).await?;
-    records::passwords(run, false).await?;
-    records::flexible_assets(run).await?;
-    records::passwords(run, true).await?;
+    if wants("documents") {
+        documents::stubs(run).await?;
+    }
+    if wants("passwords") {
+        records::passwords(run, false).await?;
+    }
+    if wants("flexible_assets") {
+        records::flexible_assets(run).await?;
+    }
+    if wants("passwords") {
+        records::passwords(run, true).await?;
+    }
     documents::images_and_attachments(run).await?;
-    documents::sections_and_publish(run).await?;
-    records::related_items(run).await?;
+    if wants("documents") {
+        documents::sections_and_publish(run).await?;
+    }
+    if wants("related_items") {
+        records::related_items(run).await?;
+    }
     Ok(())
 }

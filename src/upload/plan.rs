@@ -49,6 +49,54 @@ impl Default for Limits {
     }
 }
 
+/// Record kinds `--only` accepts (file names of the bundle without `.jsonl`).
+pub const ONLY_KINDS: [&str; 7] = [
+    "documents",
+    "attachments",
+    "configurations",
+    "contacts",
+    "passwords",
+    "flexible_assets",
+    "related_items",
+];
+
+/// `--only KINDS`: which record kinds a run uploads. Organizations always go
+/// (everything belongs to one); folders go with documents, flexible asset
+/// types with flexible assets, configuration types with configurations and
+/// password categories with passwords.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Only(Option<BTreeSet<String>>);
+
+impl Only {
+    /// Everything.
+    pub fn all() -> Only {
+        Only(None)
+    }
+
+    /// Parses `documents,passwords`; an unknown kind is an error naming it.
+    pub fn parse(s: &str) -> Result<Only, String> {
+        let mut set = BTreeSet::new();
+        for k in s.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+            let k = k.replace('-', "_");
+            if !ONLY_KINDS.contains(&k.as_str()) {
+                return Err(format!(
+                    "unknown kind {k:?} (one of: {})",
+                    ONLY_KINDS.join(", ")
+                ));
+            }
+            set.insert(k);
+        }
+        if set.is_empty() {
+            return Err("no kind given".into());
+        }
+        Ok(Only(Some(set)))
+    }
+
+    pub fn wants(&self, kind: &str) -> bool {
+        self.0.as_ref().is_none_or(|s| s.contains(kind))
+    }
+}
+
 /// A file left out of the upload.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Oversized {
@@ -109,22 +157,32 @@ fn depth(f: &Folder, by_key: &HashMap<&str, &Folder>) -> usize {
 pub fn build(
     b: &Loaded,
     limits: &Limits,
+    only: &Only,
     done: &dyn Fn(&str) -> bool,
 ) -> Result<Plan, crate::Error> {
     let r = &b.records;
+    let (docs, fas, cfgs, pws) = (
+        only.wants("documents"),
+        only.wants("flexible_assets"),
+        only.wants("configurations"),
+        only.wants("passwords"),
+    );
     let mut p = Plan::default();
     for a in &r.attachments {
         p.blob_sizes.insert(a.blake3.clone(), a.size);
     }
     for o in &r.organizations {
         if !done(&o.key) {
-            if o.match_ == "existing" {
-                p.add("organization-lookups", 1);
+            // Each is looked up by name first. `match = "existing"`: assumed
+            // found, as the mapping says (if not, the run creates it: one request
+            // more than planned); `create`: assumed absent, then created.
+            p.add("organization-lookups", 1);
+            if o.match_ != "existing" {
+                p.add("organizations", 1);
             }
-            p.add("organizations", 1);
         }
     }
-    for t in &r.flexible_asset_types {
+    for t in r.flexible_asset_types.iter().filter(|_| fas) {
         if !done(&t.key) {
             p.add("flexible-asset-types", 1);
             p.add("flexible-asset-fields", 1);
@@ -132,7 +190,7 @@ pub fn build(
     }
     let by_key: HashMap<&str, &Folder> = r.folders.iter().map(|f| (f.key.as_str(), f)).collect();
     let mut levels: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    for f in &r.folders {
+    for f in r.folders.iter().filter(|_| docs) {
         levels
             .entry(depth(f, &by_key))
             .or_default()
@@ -142,7 +200,7 @@ pub fn build(
         }
     }
     p.folder_levels = levels.into_values().collect();
-    for c in &r.configurations {
+    for c in r.configurations.iter().filter(|_| cfgs) {
         let t = c
             .configuration_type
             .clone()
@@ -158,15 +216,15 @@ pub fn build(
             p.add("configuration-types", 1);
         }
     }
-    for c in &r.contacts {
+    for c in r.contacts.iter().filter(|_| only.wants("contacts")) {
         if !done(&c.key) {
             p.add("contacts", 1);
         }
     }
-    for d in &r.documents {
+    for d in r.documents.iter().filter(|_| docs) {
         plan_document(b, d, limits, done, &mut p)?;
     }
-    for pw in &r.passwords {
+    for pw in r.passwords.iter().filter(|_| pws) {
         if let Some(c) = &pw.category {
             p.password_categories.insert(c.clone());
         }
@@ -180,12 +238,12 @@ pub fn build(
             p.add("password-categories", 1);
         }
     }
-    for fa in &r.flexible_assets {
+    for fa in r.flexible_assets.iter().filter(|_| fas) {
         if !done(&fa.key) {
             p.add("flexible-assets", 1);
         }
     }
-    for a in &r.attachments {
+    for a in r.attachments.iter().filter(|_| only.wants("attachments")) {
         if a.size > limits.max_file_bytes {
             p.oversized.push(Oversized {
                 key: a.key.clone(),
@@ -195,7 +253,11 @@ pub fn build(
             p.add("attachments", 1);
         }
     }
-    for ri in &r.related_items {
+    for ri in r
+        .related_items
+        .iter()
+        .filter(|_| only.wants("related_items"))
+    {
         if !done(&related_key(&ri.from, &ri.to)) {
             p.add("related-items", 1);
         }

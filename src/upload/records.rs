@@ -23,13 +23,29 @@ fn data(kind: &str, attributes: Value) -> Value {
 pub async fn organizations(run: &Arc<Run>) -> Result<(), Stop> {
     let orgs: Vec<Organization> = run.bundle.records.organizations.clone();
     each(run, orgs, |run, o| async move {
-        if run.ledger.done(&o.key).is_none() && o.match_ == "existing" {
+        // Every organization is looked up by exact name first (unless a killed
+        // run left it pending: then `ensure` adopts it). `existing`: use it.
+        // `create`: a same-named organization that upload did not make is not
+        // written into, and no second one is made; the user decides.
+        if run.ledger.get(&o.key).is_none() {
             let what = Find::Org {
                 name: o.name.clone(),
             };
             match find(&run.client, "organization-lookups", &what).await {
-                Ok(Some(found)) => {
+                // With --adopt-existing (a lost ledger), one of ours is found too.
+                Ok(Some(found)) if o.match_ == "existing" || run.adopt_all => {
+                    run.count(&o.key, true);
                     run.finish(&o.key, &found, "resource-url", Value::Null)?;
+                    return Ok(());
+                }
+                Ok(Some(_)) => {
+                    run.fail(
+                        &o.key,
+                        format!(
+                            "IT Glue already has an organization named {:?}: nothing of it is uploaded; to upload into that one, set match = \"existing\" for it in the mapping (or rename it) and convert again",
+                            o.name
+                        ),
+                    );
                     return Ok(());
                 }
                 Ok(None) => {}
@@ -192,7 +208,10 @@ pub async fn folders(run: &Arc<Run>) -> Result<(), Stop> {
             if run.is_flat() {
                 return Ok(());
             }
-            let Some(org) = run.id(&f.org) else { return Ok(()) };
+            let Some(org) = run.id(&f.org) else {
+                run.fail(&f.key, format!("its organization {} is not in IT Glue", f.org));
+                return Ok(());
+            };
             let parent = match &f.parent {
                 Some(p) => match run.id(p) {
                     Some(id) => Some(id),
@@ -214,7 +233,8 @@ pub async fn folders(run: &Arc<Run>) -> Result<(), Stop> {
                 run.count_done(&f.key);
                 return Ok(());
             }
-            if run.ledger.is_pending(&f.key) {
+            if run.ledger.is_pending(&f.key) || run.adopt_all {
+                run.ledger.pending(&f.key)?;
                 match find(&run.client, "lookups", &what).await {
                     Ok(Some(found)) => {
                         run.count(&f.key, true);
@@ -316,9 +336,17 @@ pub async fn configurations_and_contacts(run: &Arc<Run>) -> Result<(), Stop> {
         "password-category-lookups",
     )
     .await?;
-    let configs: Vec<Configuration> = run.bundle.records.configurations.clone();
+    let configs: Vec<Configuration> = if run.only.wants("configurations") {
+        run.bundle.records.configurations.clone()
+    } else {
+        Vec::new()
+    };
     each(run, configs, |run, c| async move {
         let Some(org) = run.id(&c.org) else {
+            run.fail(
+                &c.key,
+                format!("its organization {} is not in IT Glue", c.org),
+            );
             return Ok(());
         };
         let t = c
@@ -355,9 +383,17 @@ pub async fn configurations_and_contacts(run: &Arc<Run>) -> Result<(), Stop> {
         .map(|_| ())
     })
     .await?;
-    let contacts: Vec<Contact> = run.bundle.records.contacts.clone();
+    let contacts: Vec<Contact> = if run.only.wants("contacts") {
+        run.bundle.records.contacts.clone()
+    } else {
+        Vec::new()
+    };
     each(run, contacts, |run, c| async move {
         let Some(org) = run.id(&c.org) else {
+            run.fail(
+                &c.key,
+                format!("its organization {} is not in IT Glue", c.org),
+            );
             return Ok(());
         };
         let emails: Vec<Value> = c
@@ -420,7 +456,10 @@ pub async fn passwords(run: &Arc<Run>, embedded: bool) -> Result<(), Stop> {
         .cloned()
         .collect();
     each(run, pws, |run, p| async move {
-        let Some(org) = run.id(&p.org) else { return Ok(()) };
+        let Some(org) = run.id(&p.org) else {
+                run.fail(&p.key, format!("its organization {} is not in IT Glue", p.org));
+                return Ok(());
+            };
         let mut attrs = json!({"name": p.name, "username": p.username, "password": p.password.clone().unwrap_or_default(),
             "url": p.url, "notes": p.notes});
         if let Some(c) = &p.category {
@@ -448,8 +487,22 @@ pub async fn passwords(run: &Arc<Run>, embedded: bool) -> Result<(), Stop> {
     .await
 }
 
+/// Flexible assets in two passes: those whose Tag fields name another asset
+/// after the others, so the tag can carry its id (a chain of such tags deeper
+/// than one level is reported as `tag-unresolved`).
 pub async fn flexible_assets(run: &Arc<Run>) -> Result<(), Stop> {
-    let fas: Vec<FlexibleAsset> = run.bundle.records.flexible_assets.clone();
+    let (later, first): (Vec<FlexibleAsset>, Vec<FlexibleAsset>) = run
+        .bundle
+        .records
+        .flexible_assets
+        .iter()
+        .cloned()
+        .partition(|fa| fa.tags.values().flatten().any(|k| k.starts_with("fa/")));
+    flexible_asset_pass(run, first).await?;
+    flexible_asset_pass(run, later).await
+}
+
+async fn flexible_asset_pass(run: &Arc<Run>, fas: Vec<FlexibleAsset>) -> Result<(), Stop> {
     each(run, fas, |run, fa| async move {
         let (Some(org), Some(t)) = (run.id(&fa.org), run.ledger.done(&fa.type_)) else {
             run.fail(

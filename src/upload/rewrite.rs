@@ -159,9 +159,19 @@ gonelost</p>"
     #[test]
     fn splits_only_large_bodies() {
         assert_eq!(split("<p>a</p><p>b</p>", 100), vec!["<p>a</p><p>b</p>"]);
+        // Pieces of at most 18 bytes, cut between top-level elements.
+        assert_eq!(
+            split("<p>aaa</p><p>bbb</p><p>c</p>", 18),
+            vec!["<p>aaa</p>", "<p>bbb</p><p>c</p>"]
+        );
         assert_eq!(
             split("<p>aaa</p><p>bbb</p><p>c</p>", 12),
-            vec!["<p>aaa</p>", "<p>bbb</p><p>c</p>"]
+            vec!["<p>aaa</p>", "<p>bbb</p>", "<p>c</p>"]
+        );
+        // One element larger than the cap stays whole.
+        assert_eq!(
+            split("<p>aaaaaaaaaaaa</p><p>b</p>", 12),
+            vec!["<p>aaaaaaaaaaaa</p>", "<p>b</p>"]
         );
         assert!(split("  \n", 10).is_empty());
     }

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::client::{ApiError, Client};
 use super::find::{Find, find, id_text};
 use super::ledger::{Entry, Ledger, LedgerError};
-use super::plan::{Limits, Plan};
+use super::plan::{Limits, Only, Plan};
 use crate::bundle::read::Loaded;
 
 /// Why a run stops before its end.
@@ -62,6 +62,9 @@ pub struct Run {
     pub bundle: Loaded,
     pub plan: Plan,
     pub limits: Limits,
+    pub only: Only,
+    /// Look every record up before creating it (a lost ledger).
+    pub adopt_all: bool,
     pub report: Mutex<Report>,
     /// Document folders answered 404: documents go flat, the path in the name.
     pub flat: AtomicBool,
@@ -85,13 +88,21 @@ impl Run {
     }
 
     pub fn fail(&self, key: &str, message: String) {
+        let message = self.scrub(message);
         self.report.lock().expect("report").failures.push(Failure {
             key: key.into(),
             message,
         });
     }
 
+    /// A message with every password value of the bundle blanked out: the API's
+    /// error text may quote what it was sent, and reports are printed and kept.
+    pub fn scrub(&self, message: String) -> String {
+        scrub(&self.bundle.records.passwords, message)
+    }
+
     pub fn finding(&self, code: &str, key: Option<&str>, message: String) {
+        let message = self.scrub(message);
         self.report
             .lock()
             .expect("report")
@@ -120,10 +131,15 @@ impl Run {
         bump(&mut self.report.lock().expect("report").already_done, key);
     }
 
-    /// Turns an item-level API error into a recorded failure; fatal ones stop.
+    /// Turns an item-level API error into a recorded failure (a 4xx with the
+    /// API's message); fatal ones stop the run.
     pub fn item_error(&self, key: &str, e: ApiError) -> Result<(), Stop> {
         match e {
-            ApiError::Auth { .. } | ApiError::Aborted => Err(Stop::Api(e)),
+            // A bad key, a stop on purpose, or IT Glue unreachable / failing past
+            // the retry cap: going on would only fail every other item the same way.
+            ApiError::Auth { .. } | ApiError::Aborted | ApiError::Unavailable { .. } => {
+                Err(Stop::Api(e))
+            }
             e => {
                 self.fail(key, e.to_string());
                 Ok(())
@@ -142,7 +158,10 @@ impl Run {
         body: &Value,
         what: &Find,
     ) -> Result<Option<Value>, Stop> {
-        if self.ledger.is_pending(key) {
+        if self.ledger.is_pending(key) || self.adopt_all {
+            if !self.ledger.is_pending(key) {
+                self.ledger.pending(key)?;
+            }
             match find(&self.client, "lookups", what).await {
                 Ok(Some(found)) => {
                     bump(&mut self.report.lock().expect("report").adopted, key);
@@ -245,4 +264,54 @@ where
         }
     }
     first.map_or(Ok(()), Err)
+}
+
+/// `message` with every value of `passwords` (of 3 bytes or more) replaced by
+/// `[password]`.
+pub fn scrub(passwords: &[crate::bundle::Password], mut message: String) -> String {
+    for p in passwords {
+        if let Some(v) = p.password.as_deref().filter(|v| v.len() >= 3)
+            && message.contains(v)
+        {
+            message = message.replace(v, "[password]");
+        }
+    }
+    message
+}
+
+#[cfg(test)]
+mod scrub_tests {
+    use super::scrub;
+    use crate::bundle::{PageSource, Password};
+
+    fn pw(value: Option<&str>) -> Password {
+        Password {
+            key: "pw/1".into(),
+            org: "org/A".into(),
+            name: "Backup".into(),
+            username: Some("svc".into()),
+            password: value.map(str::to_string),
+            url: None,
+            notes: None,
+            category: None,
+            embedded_in: None,
+            source: PageSource {
+                space_key: "A".into(),
+                page_id: "1".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn password_values_are_blanked_in_messages() {
+        let pws = [pw(Some("Tr0ub4dor&3")), pw(None), pw(Some("ab"))];
+        assert_eq!(
+            scrub(
+                &pws,
+                "HTTP 422: password \"Tr0ub4dor&3\" is too weak (ab)".into()
+            ),
+            "HTTP 422: password \"[password]\" is too weak (ab)"
+        );
+        assert_eq!(scrub(&pws, "no secret here".into()), "no secret here");
+    }
 }

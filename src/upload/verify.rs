@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::client::{ApiError, Client};
-use super::find::{id_text, list_all};
+use super::find::{fv, id_text, list_all};
 use super::ledger::Ledger;
 use super::{UploadError, UploadOptions};
 use crate::bundle::read::load;
@@ -45,15 +45,37 @@ impl VerifyReport {
     }
 }
 
-/// Markers of a body that still points at the old wiki or the bundle.
+/// Markers of a link target that still points at the old wiki or the bundle.
 const STALE: &[&str] = &[
-    "../blobs/",
-    "data-cf2itglue-",
+    "blobs/",
     "/wiki/spaces/",
+    "/wiki/x/",
     "/display/",
     "viewpage.action",
+    "/download/attachments/",
     "atlassian.net/wiki",
 ];
+
+/// Link targets (`href`, `src`) of a body that point at the old wiki or the
+/// bundle, and `data-cf2itglue-*` attributes left unrewritten. An old URL
+/// quoted as plain text is not a link and is not reported.
+fn stale_links(html: &str) -> Vec<String> {
+    let frag = scraper::Html::parse_fragment(html);
+    let sel = scraper::Selector::parse("*").expect("selector");
+    let mut out = Vec::new();
+    for e in frag.select(&sel) {
+        for (name, value) in e.value().attrs() {
+            if name.starts_with("data-cf2itglue-") {
+                out.push(format!("{name}={value:?} left in the body"));
+            } else if matches!(name, "href" | "src") && STALE.iter().any(|m| value.contains(m)) {
+                out.push(format!(
+                    "{name}={value:?} points at the old wiki or the bundle"
+                ));
+            }
+        }
+    }
+    out
+}
 
 fn attr<'a>(o: &'a Value, k: &str) -> Option<&'a Value> {
     o.get("attributes").and_then(|a| a.get(k))
@@ -125,7 +147,7 @@ pub fn verify(opts: &UploadOptions) -> Result<VerifyReport, UploadError> {
         .build()
         .map_err(|e| UploadError::Client(format!("cannot start the runtime: {e}")))?;
     let mut report = rt
-        .block_on(check(&client, &bundle, &ledger))
+        .block_on(check(&client, &bundle, &ledger, &opts.limits))
         .map_err(UploadError::Api)?;
     report.requests = client.sent.load(std::sync::atomic::Ordering::SeqCst);
     report
@@ -138,6 +160,7 @@ async fn check(
     client: &Client,
     bundle: &crate::bundle::read::Loaded,
     ledger: &Ledger,
+    limits: &super::plan::Limits,
 ) -> Result<VerifyReport, ApiError> {
     let mut r = VerifyReport::default();
     let recs = &bundle.records;
@@ -150,7 +173,7 @@ async fn check(
     let id_of = |k: &str| ledger.done(k).and_then(|e| e.id);
     let flat = ledger
         .done("mode/folders")
-        .is_some_and(|e| e.extra == Value::from("flat"));
+        .is_some_and(|e| e.extra == "flat");
 
     // (kind, org key, record key) for every record IT Glue should hold per organization.
     let mut wanted: Vec<(&str, &str, &str)> = Vec::new();
@@ -194,6 +217,40 @@ async fn check(
             miss(&o.key, "organization not in the ledger".into());
             continue;
         };
+        let named = list_all(
+            client,
+            "verify",
+            &format!("/organizations?filter%5Bname%5D={}", fv(&o.name)),
+        )
+        .await?;
+        let same: Vec<&Value> = named.iter().filter(|x| s(x, "name") == o.name).collect();
+        let c = r
+            .counts
+            .entry(o.key.clone())
+            .or_default()
+            .entry("organizations".into())
+            .or_default();
+        c.bundle = 1;
+        c.in_itglue = same.len() as u64;
+        if !same
+            .iter()
+            .any(|x| id_text(x.get("id")).as_deref() == Some(org.as_str()))
+        {
+            miss(&o.key, format!("organization {org} is not in IT Glue"));
+            continue;
+        }
+        if same.len() != 1 {
+            miss(
+                &o.key,
+                format!(
+                    "{} organizations named {:?} (expected one)",
+                    same.len(),
+                    o.name
+                ),
+            );
+            continue;
+        }
+        c.found = 1;
         let per_org = r.counts.entry(o.key.clone()).or_default();
         for kind in [
             "folders",
@@ -223,6 +280,10 @@ async fn check(
                     listed.insert((o.key.clone(), kind), all);
                     continue;
                 }
+                // Without a folder filter only root-level documents are listed.
+                "documents" => format!(
+                    "/organizations/{org}/relationships/documents?filter%5Bdocument_folder_id%5D=null"
+                ),
                 k => format!("/organizations/{org}/relationships/{k}"),
             };
             let items = list_all(client, "verify", &path).await?;
@@ -281,6 +342,182 @@ async fn check(
         }
     }
 
+    // Flexible asset types (account-wide): present once under their name.
+    for t in &recs.flexible_asset_types {
+        let Some(id) = id_of(&t.key) else {
+            r.mismatches.push(Mismatch {
+                key: t.key.clone(),
+                problem: "not in the ledger (not uploaded)".into(),
+            });
+            continue;
+        };
+        let named = list_all(
+            client,
+            "verify",
+            &format!("/flexible_asset_types?filter%5Bname%5D={}", fv(&t.name)),
+        )
+        .await?;
+        let same: Vec<&Value> = named.iter().filter(|x| s(x, "name") == t.name).collect();
+        if !same
+            .iter()
+            .any(|x| id_text(x.get("id")).as_deref() == Some(id.as_str()))
+        {
+            r.mismatches.push(Mismatch {
+                key: t.key.clone(),
+                problem: format!("flexible asset type {id} is not in IT Glue"),
+            });
+        } else if same.len() != 1 {
+            r.mismatches.push(Mismatch {
+                key: t.key.clone(),
+                problem: format!(
+                    "{} flexible asset types named {:?} (expected one)",
+                    same.len(),
+                    t.name
+                ),
+            });
+        }
+    }
+
+    // The organization a record key belongs to (attachments and related items
+    // are counted under their owner's organization).
+    let mut org_of: HashMap<&str, &str> = HashMap::new();
+    for d in &recs.documents {
+        org_of.insert(&d.key, &d.org);
+    }
+    for c in &recs.configurations {
+        org_of.insert(&c.key, &c.org);
+    }
+    for c in &recs.contacts {
+        org_of.insert(&c.key, &c.org);
+    }
+    for p in &recs.passwords {
+        org_of.insert(&p.key, &p.org);
+    }
+    for a in &recs.flexible_assets {
+        org_of.insert(&a.key, &a.org);
+    }
+    for o in &recs.organizations {
+        org_of.insert(&o.key, &o.key);
+    }
+
+    // Attachments: under their owner, once per file name.
+    let mut owned: HashMap<String, Vec<Value>> = HashMap::new();
+    for a in &recs.attachments {
+        if a.size > limits.max_file_bytes {
+            continue; // reported by upload, never sent
+        }
+        let org = org_of.get(a.owner.as_str()).copied().unwrap_or("-");
+        let counts = r
+            .counts
+            .entry(org.to_string())
+            .or_default()
+            .entry("attachments".into())
+            .or_default();
+        counts.bundle += 1;
+        let (Some(id), Some(owner), Some((rtype, _))) = (
+            id_of(&a.key),
+            id_of(&a.owner),
+            super::records::types_of(&a.owner),
+        ) else {
+            r.mismatches.push(Mismatch {
+                key: a.key.clone(),
+                problem: "not in the ledger (not uploaded)".into(),
+            });
+            continue;
+        };
+        if !owned.contains_key(&a.owner) {
+            let items = list_all(
+                client,
+                "verify",
+                &format!("/{rtype}/{owner}/relationships/attachments"),
+            )
+            .await?;
+            counts.in_itglue += items.len() as u64;
+            owned.insert(a.owner.clone(), items);
+        }
+        let items = &owned[&a.owner];
+        if !items
+            .iter()
+            .any(|x| id_text(x.get("id")).as_deref() == Some(id.as_str()))
+        {
+            r.mismatches.push(Mismatch {
+                key: a.key.clone(),
+                problem: format!("attachment {id} is not on {} {owner}", rtype),
+            });
+            continue;
+        }
+        let same = items
+            .iter()
+            .filter(|x| s(x, "attachment-file-name") == a.file_name)
+            .count();
+        if same != 1 {
+            r.mismatches.push(Mismatch {
+                key: a.key.clone(),
+                problem: format!("{same} attachments named {:?} (expected one)", a.file_name),
+            });
+            continue;
+        }
+        counts.found += 1;
+    }
+
+    // Related items: read with include=related_items on the source record.
+    let mut related: HashMap<String, Vec<Value>> = HashMap::new();
+    for ri in &recs.related_items {
+        let key = super::plan::related_key(&ri.from, &ri.to);
+        let org = org_of.get(ri.from.as_str()).copied().unwrap_or("-");
+        let counts = r
+            .counts
+            .entry(org.to_string())
+            .or_default()
+            .entry("related_items".into())
+            .or_default();
+        counts.bundle += 1;
+        let (Some(from), Some(to), Some((rtype, _))) = (
+            id_of(&ri.from),
+            id_of(&ri.to),
+            super::records::types_of(&ri.from),
+        ) else {
+            r.mismatches.push(Mismatch {
+                key,
+                problem: "one side is not in the ledger (not uploaded)".into(),
+            });
+            continue;
+        };
+        if !related.contains_key(&ri.from) {
+            let v = client
+                .get("verify", &format!("/{rtype}/{from}?include=related_items"))
+                .await?;
+            let items: Vec<Value> = v
+                .get("included")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter(|x| x.get("type").and_then(Value::as_str) == Some("related-items"))
+                .cloned()
+                .collect();
+            counts.in_itglue += items.len() as u64;
+            related.insert(ri.from.clone(), items);
+        }
+        let same = related[&ri.from]
+            .iter()
+            .filter(|x| id_text(attr(x, "destination-id")).as_deref() == Some(to.as_str()))
+            .count();
+        match same {
+            1 => counts.found += 1,
+            0 => r.mismatches.push(Mismatch {
+                key,
+                problem: format!("{} is not related to {}", ri.from, ri.to),
+            }),
+            n => r.mismatches.push(Mismatch {
+                key,
+                problem: format!(
+                    "{n} related items from {} to {} (expected one)",
+                    ri.from, ri.to
+                ),
+            }),
+        }
+    }
+
     // Bodies: stale links and inline images.
     let image_urls: HashSet<String> = ledger
         .all_done()
@@ -321,13 +558,11 @@ async fn check(
         .await?;
         for sec in &sections {
             let html = s(sec, "content");
-            for m in STALE {
-                if html.contains(m) {
-                    r.mismatches.push(Mismatch {
-                        key: key.clone(),
-                        problem: format!("body still contains {m:?}"),
-                    });
-                }
+            for problem in stale_links(html) {
+                r.mismatches.push(Mismatch {
+                    key: key.clone(),
+                    problem,
+                });
             }
             for src in image_sources(html) {
                 if !image_urls.contains(&src) || !live_images.contains(&src) {
@@ -340,4 +575,22 @@ async fn check(
         }
     }
     Ok(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stale_links_are_links_not_text() {
+        let html = r#"<p>See https://x.atlassian.net/wiki/spaces/A/pages/1 (retired).</p>
+<a href="https://x.atlassian.net/wiki/spaces/A/pages/2/T">old</a>
+<img src="../../blobs/ab/abcd"><a href="https://app/5/docs/7" data-cf2itglue-doc="doc/A/1">ok</a>
+<a href="https://app/5/docs/8">fine</a>"#;
+        let found = stale_links(html);
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(found[0].starts_with("href=\"https://x.atlassian.net/wiki/spaces/A/pages/2/T\""));
+        assert!(found[1].starts_with("src=\"../../blobs/ab/abcd\""));
+        assert!(found[2].starts_with("data-cf2itglue-doc="));
+    }
 }

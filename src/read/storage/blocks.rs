@@ -46,13 +46,12 @@ const BLOCKS: &[&str] = &[
 ];
 /// Elements removed with a finding.
 const UNSAFE: &[&str] = &[
-    "script", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "input",
+    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "input",
     "button", "select", "textarea", "base", "link", "meta",
 ];
 /// Elements dropped silently: presentation, template hints, resource identifiers
 /// met outside a link, parameters met outside a macro.
 const SILENT: &[&str] = &[
-    "style",
     "noscript",
     "template",
     "colgroup",
@@ -154,8 +153,27 @@ impl Conv<'_> {
         out
     }
 
+    /// Reports event-handler attributes (`on*`), which are never copied (the
+    /// renderer writes only its own attributes), once per name and page.
+    fn event_handlers(&mut self, el: &Element) {
+        for (attr, _) in &el.attrs {
+            if attr.len() > 2
+                && attr.as_bytes()[..2].eq_ignore_ascii_case(b"on")
+                && self
+                    .reported
+                    .insert(format!("on:{}", attr.to_ascii_lowercase()))
+            {
+                self.finding(
+                    Code::UnsafeContentRemoved,
+                    format!("removed {attr:?} event-handler attributes"),
+                );
+            }
+        }
+    }
+
     fn block(&mut self, el: &Element, out: &mut Vec<Block>) {
         let name = el.name.as_str();
+        self.event_handlers(el);
         if let Some(level) = heading_level(name) {
             let text = el.text().trim().to_string();
             let anchor = (!text.is_empty()).then(|| anchor_id(self.ctx.title, &text));
@@ -275,6 +293,7 @@ impl Conv<'_> {
         if SILENT.contains(&name) {
             return;
         }
+        self.event_handlers(el);
         if UNSAFE.contains(&name) {
             self.finding(
                 Code::UnsafeContentRemoved,

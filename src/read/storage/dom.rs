@@ -5,6 +5,8 @@
 //! keeps everything read before a syntax error. One page body at a time, so a
 //! tree is fine here; entities.xml itself is never held like this.
 
+use std::borrow::Cow;
+
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
@@ -89,8 +91,12 @@ fn element(start: &quick_xml::events::BytesStart) -> Element {
         .flatten()
         .map(|a| {
             let key = a.key.as_ref().to_string();
-            let raw = &a.value;
-            (key, clean(&entities::unescape(&raw)))
+            let value = entities::unescape(&a.value);
+            let value = match clean(&value) {
+                Cow::Borrowed(_) => value,
+                Cow::Owned(cleaned) => cleaned,
+            };
+            (key, value)
         })
         .collect();
     Element {
@@ -101,13 +107,16 @@ fn element(start: &quick_xml::events::BytesStart) -> Element {
 }
 
 /// Drops C0 control characters XML forbids (they occur in real exports).
-fn clean(s: &str) -> String {
+/// Borrows when there is nothing to drop (the usual case: no copy per text node).
+fn clean(s: &str) -> Cow<'_, str> {
     if s.chars().any(entities::is_unwanted_control) {
-        s.chars()
-            .filter(|c| !entities::is_unwanted_control(*c))
-            .collect()
+        Cow::Owned(
+            s.chars()
+                .filter(|c| !entities::is_unwanted_control(*c))
+                .collect(),
+        )
     } else {
-        s.to_string()
+        Cow::Borrowed(s)
     }
 }
 
@@ -126,6 +135,68 @@ fn push_text(stack: &mut [Element], text: &str) {
 /// Parses a fragment. Returns the root (named `cf2itglue-root`) and the syntax
 /// error that stopped reading early, if any.
 pub fn parse(fragment: &str) -> (Element, Option<String>) {
+    let (root, error, _) = parse_repairing(fragment);
+    (root, error)
+}
+
+/// Like `parse`, but a body whose CDATA section is never closed (hand-edited
+/// exports write the inner end as `]] >` so it does not end the outer CDATA of
+/// `entities.xml`) is repaired and read again: the section ends at its last
+/// `]] >`, else just before the `</ac:plain-text-…>` that follows it. The third
+/// value says whether that repair was made.
+pub fn parse_repairing(fragment: &str) -> (Element, Option<String>, bool) {
+    let (root, error) = parse_raw(fragment);
+    if error.as_deref().is_some_and(|e| e.contains("CDATA"))
+        && let Some(fixed) = repair_cdata(fragment)
+    {
+        let (again, error2) = parse_raw(&fixed);
+        if error2.is_none() {
+            return (again, None, true);
+        }
+    }
+    (root, error, false)
+}
+
+/// Closes every CDATA section that has no `]]>` before the end of its
+/// plain-text element (or of the fragment). `None` when nothing needed it.
+fn repair_cdata(s: &str) -> Option<String> {
+    const OPEN: &str = "<![CDATA[";
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut i = 0;
+    let mut changed = false;
+    while let Some(rel) = s[i..].find(OPEN) {
+        let start = i + rel + OPEN.len();
+        out.push_str(&s[i..start]);
+        let end_tag = s[start..]
+            .find("</ac:plain-text-")
+            .map(|p| start + p)
+            .unwrap_or(s.len());
+        if let Some(close) = s[start..end_tag].find("]]>") {
+            let after = start + close + 3;
+            out.push_str(&s[start..after]);
+            i = after;
+            continue;
+        }
+        changed = true;
+        let region = &s[start..end_tag];
+        match region.rfind("]] >") {
+            Some(p) => {
+                out.push_str(&region[..p]);
+                out.push_str("]]>");
+                out.push_str(&region[p + 4..]);
+            }
+            None => {
+                out.push_str(region);
+                out.push_str("]]>");
+            }
+        }
+        i = end_tag;
+    }
+    out.push_str(&s[i..]);
+    changed.then_some(out)
+}
+
+fn parse_raw(fragment: &str) -> (Element, Option<String>) {
     let wrapped = format!(
         "<{ROOT} xmlns:ac=\"http://atlassian.com/content\" \
          xmlns:ri=\"http://atlassian.com/resource/identifier\" \
@@ -139,9 +210,42 @@ pub fn parse(fragment: &str) -> (Element, Option<String>) {
     cfg.check_comments = false;
     let mut stack: Vec<Element> = vec![Element::default()];
     let mut skipped = 0usize;
+    // White space between the tags of a plain-text body (pretty-printed input)
+    // is not content: it is held back and kept only when more escaped text
+    // follows, dropped before a CDATA section or the end of the element.
+    let mut held = String::new();
+    let mut plain_cdata = false;
     let mut error = None;
     loop {
-        match reader.read_event() {
+        let event = reader.read_event();
+        let in_plain = stack
+            .last()
+            .is_some_and(|e| e.name.starts_with("ac:plain-text"));
+        match &event {
+            Ok(Event::Text(t)) if in_plain && t.chars().all(char::is_whitespace) => {
+                held.push_str(t);
+                continue;
+            }
+            Ok(Event::Text(_)) | Ok(Event::GeneralRef(_)) => {
+                let h = std::mem::take(&mut held);
+                push_text(&mut stack, &h);
+            }
+            // Trailing white space of a body without CDATA is its content.
+            Ok(Event::End(_)) if in_plain && !plain_cdata => {
+                let h = std::mem::take(&mut held);
+                push_text(&mut stack, &h);
+            }
+            Ok(Event::CData(_)) => {
+                plain_cdata |= in_plain;
+                held.clear();
+            }
+            Ok(Event::Start(_)) => {
+                plain_cdata = false;
+                held.clear();
+            }
+            _ => held.clear(),
+        }
+        match event {
             Ok(Event::Start(s)) => {
                 let el = element(&s);
                 if el.name == ROOT && stack.len() == 1 && stack[0].name.is_empty() {
@@ -230,6 +334,40 @@ mod tests {
         assert_eq!(m.attr("ac:name"), Some("code"));
         assert_eq!(m.text(), "x]]>y");
         assert_eq!(root.child("p").unwrap().text(), "a\u{a0}b");
+        // Pretty-printing around the CDATA is not content; escaped text is.
+        let (root, _) = parse(
+            "<ac:plain-text-body>\n\t\t<![CDATA[  a\n]]>\n\t</ac:plain-text-body><ac:plain-text-body>  &lt;b&gt; \n</ac:plain-text-body>",
+        );
+        let bodies: Vec<String> = root.elements().map(Element::text).collect();
+        assert_eq!(bodies, ["  a\n", "  <b> \n"]);
+    }
+
+    #[test]
+    fn repairs_unclosed_cdata_of_hand_edited_exports() {
+        let body = "<ac:structured-macro ac:name=\"code\"><ac:plain-text-body><![CDATA[a ]] b\n]] ></ac:plain-text-body></ac:structured-macro><p>after</p>";
+        let (root, err) = parse_raw(body);
+        assert!(err.is_some());
+        assert_eq!(root.child("p"), None);
+        let (root, err, repaired) = parse_repairing(body);
+        assert_eq!(err, None);
+        assert!(repaired);
+        assert_eq!(
+            root.child("ac:structured-macro").unwrap().text(),
+            "a ]] b\n"
+        );
+        assert_eq!(root.child("p").unwrap().text(), "after");
+        // No "]] >": closed just before the end tag.
+        let body = "<ac:plain-text-body><![CDATA[x</ac:plain-text-body><p>z</p>";
+        let (root, err, repaired) = parse_repairing(body);
+        assert_eq!((err, repaired), (None, true));
+        assert_eq!(root.text(), "xz");
+        // A later, closed section is left as it is.
+        assert_eq!(
+            repair_cdata("<a><![CDATA[x</ac:plain-text-body><b><![CDATA[y]]></b>").as_deref(),
+            Some("<a><![CDATA[x]]></ac:plain-text-body><b><![CDATA[y]]></b>")
+        );
+        // Well-formed bodies are never touched.
+        assert_eq!(repair_cdata("<p><![CDATA[ok]]></p>"), None);
     }
 
     #[test]
@@ -237,5 +375,14 @@ mod tests {
         let (root, _) = parse("<p>a<br>b</span></p><div><p>open");
         assert_eq!(root.child("p").unwrap().children.len(), 3);
         assert_eq!(root.child("div").unwrap().text(), "open");
+    }
+
+    #[test]
+    fn control_characters_are_dropped_from_text_cdata_and_attributes() {
+        let (root, err) = parse("<p title=\"a\u{1}b&amp;c\">x\u{2}y<![CDATA[z\u{1b}w]]>\tv</p>");
+        assert_eq!(err, None);
+        let p = root.child("p").unwrap();
+        assert_eq!(p.attr("title"), Some("ab&c"));
+        assert_eq!(p.text(), "xyzw\tv");
     }
 }

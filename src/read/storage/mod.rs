@@ -82,7 +82,14 @@ impl<'a> Conv<'a> {
 
     /// Parses and converts a fragment (this page's body or an included one).
     pub fn fragment(&mut self, storage: &str) -> Vec<Block> {
-        let (root, error) = dom::parse(storage);
+        let (root, error, repaired) = dom::parse_repairing(storage);
+        if repaired {
+            self.finding(
+                Code::StorageRepaired,
+                "the body has a CDATA section that is never closed (a hand-edited export?); \
+                 it was closed at its last `]] >` or at the end of its element",
+            );
+        }
         if let Some(e) = error {
             self.finding(
                 Code::PageUnreadable,

@@ -32,8 +32,7 @@ pub fn read(archive: &Archive, spill: Option<&Spill>) -> Result<Export, Error> {
         reason,
     };
     let mut reader = archive.reader()?;
-    let mut ix = Index::new(format!("{}{entry}", archive.root()))
-        .map_err(|e| Error::io(archive.path(), e))?;
+    let mut ix = Index::new(entry).map_err(|e| Error::io(archive.path(), e))?;
     if archive.contains("exportDescriptor.properties") {
         let text = reader
             .read_string("exportDescriptor.properties", MAX_DESCRIPTOR_BYTES)
@@ -145,6 +144,9 @@ pub fn parse<R: Read>(stream: R, ix: &mut Index) -> Result<(), String> {
                 let here = places.last().copied().unwrap_or(At::Outside);
                 let name = e.name();
                 let next = match (here, name.as_ref()) {
+                    // The document element of a real export: its children are
+                    // the objects, so inside it is still "outside any object".
+                    (At::Outside, "hibernate-generic") => At::Outside,
                     (At::Outside, "object") => {
                         obj = Some(Obj {
                             class: attr(&e, "class").unwrap_or_default(),
@@ -180,6 +182,9 @@ pub fn parse<R: Read>(stream: R, ix: &mut Index) -> Result<(), String> {
                     }
                     // `<id>` inside a property or element: its text is the value.
                     (At::Property, "id") | (At::Element, "id") => here,
+                    // The document element (`<hibernate-generic>`) and any other
+                    // wrapper outside an object: objects may still follow inside.
+                    (At::Outside, _) => At::Outside,
                     _ => At::Other,
                 };
                 places.push(next);
@@ -399,4 +404,32 @@ fn take(ix: &mut Index, o: Obj, seq: usize) -> std::io::Result<()> {
         _ => {}
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn objects_inside_the_hibernate_generic_root_are_read() {
+        let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<hibernate-generic datetime="2026-07-08 10:00:00">
+  <object class="Space" package="com.atlassian.confluence.spaces">
+    <id name="id">10</id>
+    <property name="key"><![CDATA[OPS]]></property>
+  </object>
+  <object class="Page" package="com.atlassian.confluence.pages">
+    <id name="id">30</id>
+    <property name="title"><![CDATA[Sample Page]]></property>
+    <property name="space" class="Space" package="com.atlassian.confluence.spaces"><id name="id">10</id></property>
+  </object>
+</hibernate-generic>"#;
+        let mut ix = Index::new("entities.xml").unwrap();
+        parse(xml.as_bytes(), &mut ix).unwrap();
+        assert_eq!(ix.spaces.len(), 1);
+        assert_eq!(ix.spaces[0].key, "OPS");
+        let page = &ix.contents["30"];
+        assert_eq!(page.title, "Sample Page");
+        assert_eq!(page.space.as_deref(), Some("10"));
+    }
 }

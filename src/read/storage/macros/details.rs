@@ -6,9 +6,5 @@ use crate::read::storage::Conv;
 
 pub fn convert(conv: &mut Conv, m: &Macro) -> Out {
     conv.converted("details", "the page properties table is kept as a table");
-    Out::Blocks(
-        m.rich_body()
-            .map(|b| conv.blocks(&b.children))
-            .unwrap_or_default(),
-    )
+    Out::Blocks(m.rich_blocks(conv))
 }

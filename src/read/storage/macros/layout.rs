@@ -4,9 +4,5 @@ use super::{Macro, Out};
 use crate::read::storage::Conv;
 
 pub fn convert(conv: &mut Conv, m: &Macro) -> Out {
-    Out::Blocks(
-        m.rich_body()
-            .map(|b| conv.blocks(&b.children))
-            .unwrap_or_default(),
-    )
+    Out::Blocks(m.rich_blocks(conv))
 }

@@ -83,6 +83,15 @@ impl<'e> Macro<'e> {
         self.el.child("ac:rich-text-body")
     }
 
+    /// Blocks of every rich-text body (some macros carry more than one).
+    pub fn rich_blocks(&self, conv: &mut Conv) -> Vec<Block> {
+        let mut out = Vec::new();
+        for b in self.el.elements().filter(|e| e.name == "ac:rich-text-body") {
+            out.extend(conv.blocks(&b.children));
+        }
+        out
+    }
+
     /// The plain-text body exactly as stored (no trimming).
     pub fn plain_body(&self) -> Option<String> {
         self.el.child("ac:plain-text-body").map(Element::text)
@@ -163,9 +172,9 @@ fn unknown(conv: &mut Conv, m: &Macro) -> Out {
     } else {
         m.name.as_str()
     };
-    if let Some(body) = m.rich_body() {
+    if m.rich_body().is_some() {
         conv.unsupported(name, "not converted; its body content is kept");
-        return Out::Blocks(conv.blocks(&body.children));
+        return Out::Blocks(m.rich_blocks(conv));
     }
     if let Some(text) = m.plain_body().filter(|t| !t.trim().is_empty()) {
         conv.unsupported(name, "not converted; its body is kept as preformatted text");
