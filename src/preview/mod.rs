@@ -23,7 +23,7 @@ pub const MASK: &str = "\u{2022}\u{2022}\u{2022}\u{2022}\u{2022}\u{2022}\u{2022}
 
 /// Builds every preview file: (path relative to the bundle root, contents), sorted
 /// by path. Holds the whole site in memory: for tests and small bundles; convert
-/// uses [`emit`].
+/// uses [`build_each`].
 pub fn build(
     records: &Records,
     findings: &[Finding],
