@@ -22,6 +22,7 @@ pub enum Code {
     AttachmentOrphanKept,
     AttachmentFromThumbnail,
     LinkUnresolved,
+    AnchorUnresolved,
     LinkToOldWiki,
     TitleDuplicateRenamed,
     TreeFlattened,
@@ -59,6 +60,7 @@ impl Code {
             Code::AttachmentOrphanKept => "attachment-orphan-kept",
             Code::AttachmentFromThumbnail => "attachment-from-thumbnail",
             Code::LinkUnresolved => "link-unresolved",
+            Code::AnchorUnresolved => "anchor-unresolved",
             Code::LinkToOldWiki => "link-to-old-wiki",
             Code::TitleDuplicateRenamed => "title-duplicate-renamed",
             Code::TreeFlattened => "tree-flattened",
@@ -105,7 +107,8 @@ impl Code {
             | Code::EntryUnused
             | Code::PageSkipped
             | Code::FieldUnmapped
-            | Code::RecordExtracted => Severity::Info,
+            | Code::RecordExtracted
+            | Code::AnchorUnresolved => Severity::Info,
             Code::PageUnreadable => Severity::Error,
             _ => Severity::Warning,
         }

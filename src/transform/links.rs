@@ -12,6 +12,7 @@ use crate::model::{
     AttachmentRef, Block, Code, Finding, ImageTarget, Inline, LinkTarget, PageRef, Space, Spill,
 };
 
+use super::anchors::{self, Anchors, PageAnchors};
 use super::extras::Extras;
 
 use super::wiki_url::{self, WikiRef};
@@ -170,6 +171,7 @@ pub fn resolve(
         })
         .collect();
     let ix = Index::new(&snapshot);
+    let anchors = page_anchors(spaces, spill)?;
     let mut res = Resolution::default();
     for space in spaces.iter_mut() {
         let key = space.key.clone();
@@ -185,6 +187,7 @@ pub fn resolve(
                     ix: &ix,
                     space: &key,
                     page: &page.id,
+                    anchors: &anchors,
                     findings: Vec::new(),
                     inline: BTreeSet::new(),
                     linked: BTreeSet::new(),
@@ -213,10 +216,37 @@ pub fn resolve(
     Ok(res)
 }
 
+/// Every page's anchor ids (a read-only pass over the bodies, parked ones read
+/// back from the spill file).
+fn page_anchors(spaces: &[Space], spill: Option<&Spill>) -> std::io::Result<Anchors> {
+    let mut out = Anchors::new();
+    for space in spaces {
+        let found: Vec<std::io::Result<(String, PageAnchors)>> = space
+            .pages
+            .par_iter()
+            .map(|page| {
+                let mut ids = Vec::new();
+                match (&page.body, page.parked, spill) {
+                    (Some(b), _, _) => anchors::collect(&b.blocks, &mut ids),
+                    (None, Some(p), Some(s)) => anchors::collect(&s.get(p)?.blocks, &mut ids),
+                    _ => {}
+                }
+                Ok((page.id.clone(), PageAnchors::new(&page.title, ids)))
+            })
+            .collect();
+        for f in found {
+            let (id, a) = f?;
+            out.insert(id, a);
+        }
+    }
+    Ok(out)
+}
+
 struct PageResolver<'a, 'b> {
     ix: &'b Index<'a>,
     space: &'b str,
     page: &'b str,
+    anchors: &'b Anchors,
     findings: Vec<Finding>,
     inline: BTreeSet<(String, String, String)>,
     linked: BTreeSet<(String, String, String)>,
@@ -290,11 +320,14 @@ impl PageResolver<'_, '_> {
     fn link(&mut self, target: LinkTarget, text: &str) -> LinkTarget {
         match target {
             LinkTarget::Page { page, anchor } => match self.ix.page(&page, self.space) {
-                Some((space, page_id)) => LinkTarget::Resolved {
-                    space,
-                    page_id,
-                    anchor,
-                },
+                Some((space, page_id)) => {
+                    let anchor = anchor.and_then(|a| self.anchor(&page_id, &a, text));
+                    LinkTarget::Resolved {
+                        space,
+                        page_id,
+                        anchor,
+                    }
+                }
                 None => {
                     let why = match self
                         .ix
@@ -362,8 +395,36 @@ impl PageResolver<'_, '_> {
                     Some(w) => self.wiki_link(w, url, text),
                 }
             }
+            LinkTarget::Anchor(a) => {
+                let here = self.page.to_string();
+                match self.anchor(&here, &a, text) {
+                    Some(id) => LinkTarget::Anchor(id),
+                    None => LinkTarget::Dead,
+                }
+            }
             other => other,
         }
+    }
+
+    /// The anchor id a `#fragment` means on page `page_id`; `None` (with an
+    /// `anchor-unresolved` finding) when the page has no such heading or anchor:
+    /// a link to another page then goes to the page itself, a same-page link keeps
+    /// its text only.
+    fn anchor(&mut self, page_id: &str, fragment: &str, text: &str) -> Option<String> {
+        if let Some(id) = self.anchors.get(page_id).and_then(|a| a.find(fragment)) {
+            return Some(id.to_string());
+        }
+        let (what, outcome) = if page_id == self.page {
+            ("this page", "the text is kept without the link")
+        } else {
+            ("the linked page", "the link goes to the top of that page")
+        };
+        self.finding(
+            Code::AnchorUnresolved,
+            format!("link {text:?} points at #{fragment}, which is no heading or anchor of {what}; {outcome}"),
+            Some(format!("#{fragment}")),
+        );
+        None
     }
 
     fn wiki_link(&mut self, w: WikiRef, url: String, text: &str) -> LinkTarget {
@@ -371,10 +432,13 @@ impl PageResolver<'_, '_> {
             WikiRef::PageId(id, anchor) => {
                 self.ix
                     .page(&PageRef::Id(id.clone()), self.space)
-                    .map(|(space, page_id)| LinkTarget::Resolved {
-                        space,
-                        page_id,
-                        anchor: anchor.clone(),
+                    .map(|(space, page_id)| {
+                        let anchor = anchor.as_ref().and_then(|a| self.anchor(&page_id, a, text));
+                        LinkTarget::Resolved {
+                            space,
+                            page_id,
+                            anchor,
+                        }
                     })
             }
             WikiRef::PageTitle { space, title } => self

@@ -2,6 +2,7 @@
 //! and attachments of the export (pages in parallel), and fold comments and labels
 //! into bodies.
 
+pub mod anchors;
 pub mod extras;
 pub mod links;
 pub mod wiki_url;
