@@ -90,7 +90,7 @@ fn element(start: &quick_xml::events::BytesStart) -> Element {
         .map(|a| {
             let key = a.key.as_ref().to_string();
             let raw = &a.value;
-            (key, clean(&entities::unescape(&raw)))
+            (key, clean(&entities::unescape(raw)))
         })
         .collect();
     Element {
