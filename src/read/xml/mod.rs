@@ -240,24 +240,14 @@ pub fn parse<R: Read>(stream: R, ix: &mut Index) -> Result<(), String> {
                     _ => {}
                 }
             }
-            Event::Text(t) => {
-                if collecting(&places) {
-                    push(&mut text, &t.into_inner());
-                }
-            }
-            Event::CData(t) => {
-                if collecting(&places) {
-                    push(&mut text, &t.into_inner());
-                }
-            }
-            Event::GeneralRef(r) => {
-                if collecting(&places) {
-                    let name = r.into_inner();
-                    match entities::resolve(&name) {
-                        Some(v) => push(&mut text, &v),
-                        // Unknown (possibly DTD-declared) entities are never expanded.
-                        None => push(&mut text, &format!("&{name};")),
-                    }
+            Event::Text(t) if collecting(&places) => push(&mut text, &t.into_inner()),
+            Event::CData(t) if collecting(&places) => push(&mut text, &t.into_inner()),
+            Event::GeneralRef(r) if collecting(&places) => {
+                let name = r.into_inner();
+                match entities::resolve(&name) {
+                    Some(v) => push(&mut text, &v),
+                    // Unknown (possibly DTD-declared) entities are never expanded.
+                    None => push(&mut text, &format!("&{name};")),
                 }
             }
             Event::Eof => break,
