@@ -177,13 +177,8 @@ fn upload_and_verify_print_no_secret_and_keep_the_key_off_disk() {
         "upload again: {}",
         stderr(&up_json)
     );
-    // verify's own outcome is the upload tests' business; here only what it prints.
     let ver = upload_cli(&out, &url, "verify", &[]);
-    assert!(
-        matches!(ver.status.code(), Some(0) | Some(3)),
-        "verify: {}",
-        stderr(&ver)
-    );
+    assert!(ver.status.success(), "verify: {}", stderr(&ver));
 
     // The values did reach IT Glue (the sandbox's state)...
     let state = sb.store().dump().to_string();
