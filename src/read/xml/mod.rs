@@ -81,7 +81,10 @@ impl Obj {
     fn reference(&self, name: &str) -> Option<(&str, String)> {
         let p = self.props.iter().find(|p| p.name == name)?;
         let v = p.value.trim();
-        (!v.is_empty()).then(|| (p.class.as_deref().unwrap_or(""), v.to_string()))
+        // Some exports write "no reference" as -1 (seen: `originalVersion` -1 on a
+        // live page, which must not make it a historical version).
+        (!v.is_empty() && !v.starts_with('-'))
+            .then(|| (p.class.as_deref().unwrap_or(""), v.to_string()))
     }
 
     fn collection(&self, name: &str) -> &[String] {
@@ -421,5 +424,26 @@ mod tests {
         let page = &ix.contents["30"];
         assert_eq!(page.title, "Sample Page");
         assert_eq!(page.space.as_deref(), Some("10"));
+        assert_eq!(page.original, None);
+    }
+
+    #[test]
+    fn a_reference_of_minus_one_is_no_reference() {
+        let xml = r#"<hibernate-generic>
+  <object class="Page" package="com.atlassian.confluence.pages">
+    <id name="id">31</id>
+    <property name="title"><![CDATA[Live]]></property>
+    <property name="originalVersion">-1</property>
+  </object>
+  <object class="Page" package="com.atlassian.confluence.pages">
+    <id name="id">32</id>
+    <property name="title"><![CDATA[Old]]></property>
+    <property name="originalVersion" class="Page" package="com.atlassian.confluence.pages"><id name="id">31</id></property>
+  </object>
+</hibernate-generic>"#;
+        let mut ix = Index::new("entities.xml").unwrap();
+        parse(xml.as_bytes(), &mut ix).unwrap();
+        assert_eq!(ix.contents["31"].original, None);
+        assert_eq!(ix.contents["32"].original.as_deref(), Some("31"));
     }
 }
