@@ -87,6 +87,11 @@ pub fn run(args: Args, out: &Output) -> i32 {
         }
     }
     out.say(&format!("bundle: {}", summary.out.display()));
+    for l in &summary.ledgers_kept {
+        out.say(&format!(
+            "upload ledger kept: {l} (carried over from the bundle this one replaced; the next upload goes on from it)"
+        ));
+    }
     if redact {
         out.say("redacted: password values were left out; this bundle is for review, not upload");
     }

@@ -62,7 +62,7 @@ pub enum Command {
         /// Worker threads (default: all cores).
         #[arg(long)]
         jobs: Option<usize>,
-        /// Replace a non-empty --out.
+        /// Replace an earlier bundle in --out (its upload ledger is kept).
         #[arg(long)]
         force: bool,
         /// The mapping file (TOML; default: each space one organization, pages documents).

@@ -45,6 +45,8 @@ pub struct Summary {
     pub warnings: usize,
     pub errors: usize,
     pub out: PathBuf,
+    /// Upload ledgers of the replaced bundle, moved into this one.
+    pub ledgers_kept: Vec<String>,
 }
 
 /// An opened export with what was read from it.
@@ -67,15 +69,15 @@ pub fn read_exports(
 
 /// Runs a whole conversion.
 pub fn convert(opts: &ConvertOptions, progress: &dyn Fn(&str)) -> Result<Summary, Error> {
-    let tmp = output::prepare(&opts.out, opts.force)?;
+    let (tmp, created) = output::prepare(&opts.out, opts.force, &opts.exports)?;
     let result = convert_into(opts, &tmp, progress);
     match result {
-        Ok(summary) => {
-            output::finish(&tmp, &opts.out)?;
+        Ok(mut summary) => {
+            summary.ledgers_kept = output::finish(&tmp, &opts.out)?;
             Ok(summary)
         }
         Err(e) => {
-            let _ = std::fs::remove_dir_all(&tmp);
+            output::abandon(&tmp, &created);
             Err(e)
         }
     }
@@ -345,6 +347,7 @@ fn convert_into(
 
     let summary_findings = crate::report::summary(&findings);
     Ok(Summary {
+        ledgers_kept: Vec::new(),
         pages,
         counts,
         attachment_bytes: staged.bytes,

@@ -1,8 +1,11 @@
-//! The output folder: refuse a non-empty `--out` unless `--force`, write into a
-//! temporary sibling, and rename it into place only when the bundle is complete.
+//! The output folder: refuse a non-empty `--out` unless `--force`, and even then
+//! replace only an earlier bundle (a folder with `manifest.json`), never a folder
+//! that is, holds or sits inside an export being read; write into a temporary
+//! sibling, and rename it into place only when the bundle is complete. The upload
+//! ledgers of a replaced bundle are carried over into the new one.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use crate::Error;
 
@@ -14,8 +17,74 @@ fn temp_path(out: &Path) -> PathBuf {
     out.with_file_name(format!(".{name}.partial-{}", std::process::id()))
 }
 
-/// Checks `out` and creates the temporary folder.
-pub fn prepare(out: &Path, force: bool) -> Result<PathBuf, Error> {
+/// An absolute path with `.`/`..` resolved and symbolic links followed as far as
+/// the path exists (the rest, not yet created, appended as written).
+fn resolved(p: &Path) -> PathBuf {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    let mut existing = abs.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(n), Some(parent)) => {
+                rest.push(n.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = fs::canonicalize(&existing).unwrap_or(existing);
+    for n in rest.into_iter().rev() {
+        out.push(n);
+    }
+    // Lexical clean-up of what could not be canonicalized.
+    let mut clean = PathBuf::new();
+    for c in out.components() {
+        match c {
+            Component::ParentDir => {
+                clean.pop();
+            }
+            Component::CurDir => {}
+            other => clean.push(other),
+        }
+    }
+    clean
+}
+
+/// Refuses an `--out` that is an input, holds one, or lies inside one.
+fn check_overlap(out: &Path, inputs: &[PathBuf]) -> Result<(), Error> {
+    let o = resolved(out);
+    for input in inputs {
+        let i = resolved(input);
+        let reason = if o == i {
+            "is the export being read"
+        } else if o.starts_with(&i) {
+            "is inside the export being read"
+        } else if i.starts_with(&o) {
+            "holds the export being read"
+        } else {
+            continue;
+        };
+        return Err(Error::Output {
+            path: out.to_path_buf(),
+            reason: format!("{reason} ({}); choose an --out outside it", input.display()),
+        });
+    }
+    Ok(())
+}
+
+/// Checks `out` and creates the temporary folder. Returns the temporary folder
+/// and the folders created on the way to it (deepest last), so that a failed run
+/// can take them away again.
+pub fn prepare(
+    out: &Path,
+    force: bool,
+    inputs: &[PathBuf],
+) -> Result<(PathBuf, Vec<PathBuf>), Error> {
+    check_overlap(out, inputs)?;
     if out.exists() {
         if !out.is_dir() {
             return Err(Error::Output {
@@ -33,9 +102,27 @@ pub fn prepare(out: &Path, force: bool) -> Result<PathBuf, Error> {
                 reason: "the output folder is not empty; choose another --out or pass --force to replace it".into(),
             });
         }
+        if non_empty && !out.join("manifest.json").is_file() {
+            return Err(Error::Output {
+                path: out.to_path_buf(),
+                reason: "is not empty and is not a cf2itglue bundle (no manifest.json); --force replaces only an earlier bundle: choose another --out or empty this folder yourself".into(),
+            });
+        }
     }
+    let mut created = Vec::new();
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        let mut missing = Vec::new();
+        let mut p = parent;
+        while !p.as_os_str().is_empty() && !p.exists() {
+            missing.push(p.to_path_buf());
+            match p.parent() {
+                Some(up) => p = up,
+                None => break,
+            }
+        }
         fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        missing.reverse();
+        created = missing;
     }
     remove_stale(out);
     let tmp = temp_path(out);
@@ -43,12 +130,50 @@ pub fn prepare(out: &Path, force: bool) -> Result<PathBuf, Error> {
         fs::remove_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
     }
     fs::create_dir(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    Ok(tmp)
+    Ok((tmp, created))
 }
 
-/// Moves the finished bundle into place, replacing an old one.
-pub fn finish(tmp: &Path, out: &Path) -> Result<(), Error> {
+/// After a failed run: removes the temporary folder and the (now empty) parent
+/// folders `prepare` created.
+pub fn abandon(tmp: &Path, created: &[PathBuf]) {
+    let _ = fs::remove_dir_all(tmp);
+    for dir in created.iter().rev() {
+        let _ = fs::remove_dir(dir);
+    }
+}
+
+/// Moves upload ledgers (`upload-ledger*`) of the bundle being replaced into the
+/// new one: bundle keys are stable across conversions, so the ledger still says
+/// what is already in IT Glue, and losing it would let the next upload create
+/// everything again.
+fn carry_ledgers(old: &Path, tmp: &Path) -> Result<Vec<String>, Error> {
+    let mut moved = Vec::new();
+    let Ok(entries) = fs::read_dir(old) else {
+        return Ok(moved);
+    };
+    let mut names: Vec<String> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("upload-ledger"))
+        .collect();
+    names.sort();
+    for n in names {
+        let to = tmp.join(&n);
+        if !to.exists() {
+            fs::rename(old.join(&n), &to).map_err(|e| Error::io(&to, e))?;
+            moved.push(n);
+        }
+    }
+    Ok(moved)
+}
+
+/// Moves the finished bundle into place, replacing an old one (whose upload
+/// ledgers move into the new bundle). Returns the names of the ledgers carried over.
+pub fn finish(tmp: &Path, out: &Path) -> Result<Vec<String>, Error> {
+    let mut carried = Vec::new();
     if out.exists() {
+        carried = carry_ledgers(out, tmp)?;
         let old = out.with_file_name(format!(
             ".{}.old-{}",
             out.file_name()
@@ -62,7 +187,7 @@ pub fn finish(tmp: &Path, out: &Path) -> Result<(), Error> {
     } else {
         fs::rename(tmp, out).map_err(|e| Error::io(out, e))?;
     }
-    Ok(())
+    Ok(carried)
 }
 
 /// Removes the temporary folders (`.NAME.partial-PID`, `.NAME.old-PID`) that a
