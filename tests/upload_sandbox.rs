@@ -698,3 +698,74 @@ fn a_lost_ledger_with_adopt_existing_makes_no_duplicate() {
     assert!(orphans <= 5, "{orphans}");
     verify_ok(&sb, &dir.path().join("new"));
 }
+
+/// Converts the sample with the test mapping into `out` (`--force` replaces).
+fn convert_mapped(out: &Path, extra: &[&str]) {
+    let mapping = common::root().join("testdata/acme-mapping.toml");
+    let sample = common::sample();
+    let mut args = vec![
+        "convert",
+        sample.to_str().unwrap(),
+        "--mapping",
+        mapping.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--force",
+        "-q",
+    ];
+    args.extend_from_slice(extra);
+    let o = common::run(&args);
+    assert!(
+        o.status.code().is_some_and(|c| c == 0 || c == 3),
+        "{}",
+        common::stderr(&o)
+    );
+}
+
+#[test]
+fn converting_again_mid_upload_keeps_the_ledger_and_makes_no_duplicate() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = dir.path().join("bundle");
+    convert_mapped(&b, &[]);
+    let ledger = b.join("upload-ledger.jsonl");
+    let with = |sb: &SandboxHandle| {
+        let mut o = opts(sb, &ledger);
+        o.bundle = b.clone();
+        o
+    };
+    // The reference: this bundle uploaded in one go elsewhere.
+    let reference = start(Behaviour::default());
+    let mut o = with(&reference);
+    o.ledger = Some(dir.path().join("reference-ledger"));
+    let full = upload::upload(&o).unwrap();
+    assert!(full.failures.is_empty(), "{:?}", full.failures);
+    let (want, _) = fingerprint(&reference);
+
+    // Half uploaded, then converted again (another manifest, same keys) over it.
+    let sb = start(Behaviour::default());
+    let mut o = with(&sb);
+    o.abort_after = Some(60);
+    assert!(upload::upload(&o).is_err());
+    convert_mapped(&b, &["--no-preview"]);
+    assert!(ledger.is_file(), "convert --force carried the ledger over");
+    let r = upload::upload(&with(&sb)).unwrap();
+    assert!(r.failures.is_empty(), "{:?}", r.failures);
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.code == "ledger-from-earlier-bundle"),
+        "{:?}",
+        r.findings
+    );
+    let (got, orphans) = fingerprint(&sb);
+    assert_eq!(got, want, "every record once, as in one clean run");
+    assert!(orphans <= 2, "{orphans}");
+    verify_ok_bundle(&sb, &b, &ledger);
+}
+
+fn verify_ok_bundle(sb: &SandboxHandle, b: &Path, ledger: &Path) {
+    let mut o = opts(sb, ledger);
+    o.bundle = b.to_path_buf();
+    let v = upload::verify::verify(&o).unwrap();
+    assert!(v.ok(), "{:?}", v.mismatches);
+}

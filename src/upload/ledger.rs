@@ -46,7 +46,7 @@ pub enum LedgerError {
         source: std::io::Error,
     },
     #[error(
-        "{path}: this ledger belongs to {what}; use another --ledger file (or delete this one to upload again from scratch)"
+        "{path}: this ledger belongs to {what}; keep it, and upload with another --ledger file plus --adopt-existing (every record is then looked up in IT Glue before it is created, so nothing is duplicated)"
     )]
     Mismatch { path: PathBuf, what: String },
     #[error("{path}: not an upload ledger: {reason}")]
@@ -77,7 +77,84 @@ fn open_append(path: &Path) -> std::io::Result<File> {
     Ok(f)
 }
 
+/// What `open_for_upload` had to change in an existing ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rebound {
+    /// Nothing: the ledger was new or already this bundle's and this URL's.
+    No,
+    /// It was written for an earlier conversion of the bundle (another manifest):
+    /// its entries still name what is in IT Glue, since bundle keys are stable.
+    EarlierBundle,
+    /// It was tied to another URL where nothing was ever created (a first run
+    /// that failed on the key, the region or the network): tied to this one now.
+    Url(String),
+}
+
+/// Rewrites a ledger with a new header, keeping `entries` lines (atomically:
+/// a temporary file beside it, renamed over it).
+fn rewrite(path: &Path, head: &Header, entries: &[&str]) -> std::io::Result<()> {
+    let tmp = path.with_extension("rebind.tmp");
+    {
+        let _ = std::fs::remove_file(&tmp);
+        let mut f = open_append(&tmp)?;
+        let mut text = serde_json::to_string(head).expect("header");
+        text.push('\n');
+        for l in entries.iter().filter(|l| !l.trim().is_empty()) {
+            text.push_str(l);
+            text.push('\n');
+        }
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)
+}
+
 impl Ledger {
+    /// Opens the ledger for an upload: like `open`, but a ledger of an earlier
+    /// conversion of the bundle is taken over (its entries kept), and one tied to
+    /// another URL with nothing done is tied to this URL.
+    pub fn open_for_upload(
+        path: &Path,
+        manifest: &str,
+        url: &str,
+    ) -> Result<(Ledger, Rebound), LedgerError> {
+        let url = url.trim_end_matches('/');
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(_) => return Ok((Ledger::open(path, manifest, url)?, Rebound::No)),
+        };
+        let mut lines = text.split('\n');
+        let Ok(head) = serde_json::from_str::<Header>(lines.next().unwrap_or("")) else {
+            return Ok((Ledger::open(path, manifest, url)?, Rebound::No));
+        };
+        let rest: Vec<&str> = lines.collect();
+        let want = Header {
+            manifest: manifest.into(),
+            url: url.into(),
+            ..head.clone()
+        };
+        let io = |source| LedgerError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let rebound = if head.url != url {
+            let any_done = rest
+                .iter()
+                .any(|l| serde_json::from_str::<Entry>(l).is_ok_and(|e| e.state == "done"));
+            if any_done {
+                return Ok((Ledger::open(path, manifest, url)?, Rebound::No));
+            }
+            rewrite(path, &want, &[]).map_err(io)?;
+            Rebound::Url(head.url)
+        } else if head.manifest != manifest {
+            rewrite(path, &want, &rest).map_err(io)?;
+            Rebound::EarlierBundle
+        } else {
+            Rebound::No
+        };
+        Ok((Ledger::open(path, manifest, url)?, rebound))
+    }
+
     /// Opens (or creates) the ledger for this bundle and URL.
     pub fn open(path: &Path, manifest: &str, url: &str) -> Result<Ledger, LedgerError> {
         let io = |source| LedgerError::Io {
@@ -265,6 +342,46 @@ mod tests {
             Ledger::open(&p, "other", "http://x"),
             Err(LedgerError::Mismatch { .. })
         ));
+        // Another URL with work done: refused for uploads too.
+        drop(l);
+        assert!(matches!(
+            Ledger::open_for_upload(&p, "abc", "http://elsewhere"),
+            Err(LedgerError::Mismatch { .. })
+        ));
+        // A later conversion of the bundle takes the ledger over, entries kept.
+        let (l, r) = Ledger::open_for_upload(&p, "newer", "http://x/").unwrap();
+        assert_eq!(r, Rebound::EarlierBundle);
+        assert_eq!(l.done("doc/A/1").unwrap().id.as_deref(), Some("9"));
+        drop(l);
+        let l = Ledger::open(&p, "newer", "http://x").unwrap();
+        assert_eq!(l.done("org/A").unwrap().id.as_deref(), Some("5"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+        }
+    }
+
+    #[test]
+    fn a_ledger_with_nothing_done_follows_the_url() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("l.jsonl");
+        {
+            // A first run against the wrong region: it got as far as a pending step.
+            let l = Ledger::open(&p, "abc", "https://api.itglue.com").unwrap();
+            l.pending("org/A").unwrap();
+        }
+        let (l, r) = Ledger::open_for_upload(&p, "abc", "https://api.eu.itglue.com").unwrap();
+        assert_eq!(r, Rebound::Url("https://api.itglue.com".into()));
+        assert!(
+            !l.is_pending("org/A"),
+            "pending steps of the other server are dropped"
+        );
+        drop(l);
+        assert!(Ledger::open(&p, "abc", "https://api.eu.itglue.com").is_ok());
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

@@ -131,7 +131,11 @@ pub fn upload_loaded(opts: &UploadOptions, bundle: Loaded) -> Result<Report, Upl
         }));
     }
     let started = Instant::now();
-    let ledger = Ledger::open(&opts.ledger_path(), &bundle.manifest_hash, &opts.url)?;
+    let (ledger, rebound) =
+        Ledger::open_for_upload(&opts.ledger_path(), &bundle.manifest_hash, &opts.url)?;
+    // A ledger of an earlier conversion names what is in IT Glue by stable keys;
+    // whatever it lacks is looked up before it is created, so nothing is doubled.
+    let adopt_all = opts.adopt_all || rebound == ledger::Rebound::EarlierBundle;
     let done = |k: &str| ledger.done(k).is_some();
     let plan = plan::build(&bundle, &opts.limits, &opts.only, &done)?;
     let client = client::Client::new(
@@ -150,10 +154,28 @@ pub fn upload_loaded(opts: &UploadOptions, bundle: Loaded) -> Result<Report, Upl
         plan,
         limits: opts.limits,
         only: opts.only.clone(),
-        adopt_all: opts.adopt_all,
+        adopt_all,
         report: Mutex::new(Report::default()),
         flat: AtomicBool::new(false),
     });
+    match &rebound {
+        ledger::Rebound::EarlierBundle => run.finding(
+            "ledger-from-earlier-bundle",
+            None,
+            "the ledger was written for an earlier conversion of this bundle: records it \
+             lists are not sent again (nor updated), every other record is looked up in \
+             IT Glue before it is created"
+                .into(),
+        ),
+        ledger::Rebound::Url(old) => run.finding(
+            "ledger-moved",
+            None,
+            format!(
+                "the ledger was tied to {old}, where nothing was created; it now follows this URL"
+            ),
+        ),
+        ledger::Rebound::No => {}
+    }
     for o in &run.plan.oversized {
         run.finding(
             "file-too-large",
