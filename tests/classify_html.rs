@@ -862,3 +862,32 @@ fn the_xml_version_of_the_classified_pages_gives_the_same_records() {
         assert!(!s.contains("V33am!Svc#2026"), "{name}");
     }
 }
+
+#[test]
+fn an_organization_page_the_space_lacks_is_said_aloud() {
+    // A typo in `children_of` turns four organizations into one: the run says so
+    // on its own line, not only as a count.
+    let tmp = tempfile::tempdir().unwrap();
+    let m = tmp.path().join("typo.toml");
+    fs::write(
+        &m,
+        "[[organization]]\nspace = \"ACME\"\nchildren_of = \"Client Site\"\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("b");
+    let o = run(&[
+        "convert",
+        sample().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--mapping",
+        m.to_str().unwrap(),
+    ]);
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{e}");
+    assert!(
+        e.lines().any(|l| l.starts_with("warning: mapping: [[organization]] names page \"Client Site\", which space ACME does not have")),
+        "{e}"
+    );
+    assert_eq!(jsonl(&out, "organizations.jsonl").len(), 1);
+}

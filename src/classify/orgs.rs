@@ -63,13 +63,11 @@ pub fn assign(space: &Space, m: &Mapping, plan: &mut Plan) -> Assignment {
             _ => continue,
         };
         let Some(page) = find_page(space, anchor) else {
-            plan.findings.push(Finding::new(
-                Code::MappingUnused,
-                format!(
-                    "[[organization]] names page {anchor:?}, which space {} does not have",
-                    space.key
-                ),
-            ));
+            let msg = format!(
+                "[[organization]] names page {anchor:?}, which space {} does not have",
+                space.key
+            );
+            plan.findings.push(Finding::new(Code::MappingUnused, msg));
             continue;
         };
         let tops: Vec<&crate::model::Page> = if each_child {

@@ -86,6 +86,11 @@ pub fn run(args: Args, out: &Output) -> i32 {
             out.say(&format!("  {n:>6}  {code}"));
         }
     }
+    for m in &summary.mapping_unused {
+        out.say(&format!(
+            "warning: mapping: {m} (a typo? `scan EXPORT --mapping FILE` shows what each page becomes)"
+        ));
+    }
     out.say(&format!("bundle: {}", summary.out.display()));
     for l in &summary.ledgers_kept {
         out.say(&format!(

@@ -47,6 +47,8 @@ pub struct Summary {
     pub out: PathBuf,
     /// Upload ledgers of the replaced bundle, moved into this one.
     pub ledgers_kept: Vec<String>,
+    /// `mapping-unused` messages (a rule or organization that found nothing).
+    pub mapping_unused: Vec<String>,
 }
 
 /// An opened export with what was read from it.
@@ -179,6 +181,13 @@ fn convert_into(
     progress("classifying pages");
     let plan = classify::classify(&mut spaces, &mapping, Some(&spill), &findings)
         .map_err(|e| Error::io(&std::env::temp_dir(), e))?;
+    // Parts of the mapping that found nothing are most often typos: said aloud.
+    let mapping_unused: Vec<String> = plan
+        .findings
+        .iter()
+        .filter(|f| f.code == crate::model::Code::MappingUnused)
+        .map(|f| f.message.clone())
+        .collect();
     findings.extend(plan.findings.iter().cloned());
 
     progress("storing attachments");
@@ -348,6 +357,7 @@ fn convert_into(
     let summary_findings = crate::report::summary(&findings);
     Ok(Summary {
         ledgers_kept: Vec::new(),
+        mapping_unused,
         pages,
         counts,
         attachment_bytes: staged.bytes,
