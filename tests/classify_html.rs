@@ -342,7 +342,7 @@ fn scan_shows_what_each_page_becomes() {
         mapping().to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let e = stderr(&o);
+    let e = String::from_utf8_lossy(&o.stdout).to_string();
     assert!(
         e.contains("98323  DC01  [Acme Corp] → document + flexible asset Server (rule 1)"),
         "{e}"
@@ -390,7 +390,7 @@ fn scan_shows_what_each_page_becomes() {
         m.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let e = stderr(&o);
+    let e = String::from_utf8_lossy(&o.stdout).to_string();
     assert!(e.contains("mapping: [[rule]] 1 matched no page"), "{e}");
     assert!(
         e.contains(
@@ -644,7 +644,7 @@ fn label_and_macro_rules_on_the_xml_sample() {
         m.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let e = stderr(&o);
+    let e = String::from_utf8_lossy(&o.stdout).to_string();
     assert!(
         e.contains("101  Network  [Acme XML] → folder + nothing: skipped (rule 1)\n"),
         "{e}"

@@ -15,6 +15,8 @@ pub fn run(
     write_mapping: Option<&Path>,
     out: &Output,
 ) -> i32 {
+    // The inventory is what scan is for: on stdout, so it can be saved or piped.
+    let show = |m: &str| println!("{m}");
     let mapping = match mapping.map(crate::classify::mapping::load).transpose() {
         Ok(m) => m.map(|(m, _)| m).unwrap_or_default(),
         Err(e) => return super::fail(&e),
@@ -130,47 +132,52 @@ pub fn run(
                 .count();
             let comments: usize = space.pages.iter().map(|p| p.comments.len()).sum();
             if !json {
-                out.say(&format!(
+                show(&format!(
                     "{} ({} export, root {:?})",
                     archive.path().display(),
                     archive.kind().as_str(),
                     archive.root()
                 ));
-                out.say(&format!("  space {} \"{}\"", space.key, space.name));
-                out.say(&format!(
+                show(&format!("  space {} \"{}\"", space.key, space.name));
+                show(&format!(
                     "  pages: {} (tree depth {}), Cloud folders without body: {}",
                     space.pages.len(),
                     max_depth + 1,
                     folders
                 ));
-                out.say(&format!(
+                show(&format!(
                     "  pages named in the tree but missing: {}",
                     space.missing_pages.len()
                 ));
-                out.say(&format!(
+                show(&format!(
                     "  attachments: {} listed, {} present ({} bytes), {} missing",
                     atts.len(),
                     present,
                     bytes,
                     atts.len() - present
                 ));
-                out.say(&format!(
+                show(&format!(
                     "  images in bodies: {images}; tables: {tables}; comments: {comments}"
                 ));
-                out.say("  what each page becomes:");
+                show("  what each page becomes:");
                 for o in plan.outcomes.iter().filter(|o| o.space == space.key) {
                     let becomes = if o.becomes.is_empty() {
                         "a folder only, or nothing (empty)".to_string()
                     } else {
                         o.becomes.join(" + ")
                     };
-                    out.say(&format!(
+                    show(&format!(
                         "    {:>8}  {}  [{}] → {}",
                         o.page_id, o.title, o.organization, becomes
                     ));
                 }
+                if !codes.is_empty() {
+                    show(
+                        "  findings while reading (convert finds more: missing images, unresolved links, …):",
+                    );
+                }
                 for (code, n) in &codes {
-                    out.say(&format!("  {n:>6}  {code}"));
+                    show(&format!("  {n:>6}  {code}"));
                 }
             }
             inventory.push(serde_json::json!({
@@ -198,7 +205,7 @@ pub fn run(
             .iter()
             .filter(|f| f.code == crate::model::Code::MappingUnused && f.page_id.is_none())
         {
-            out.say(&format!("mapping: {}", f.message));
+            show(&format!("mapping: {}", f.message));
         }
     }
     if json {
