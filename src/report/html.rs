@@ -175,6 +175,12 @@ fn tiles(input: &Input, work: &[WorkItem], h: &mut String) {
         true,
         h,
     );
+    tile(
+        count(input.findings, "attachment-missing"),
+        "attachments missing",
+        true,
+        h,
+    );
     tile(work.len(), "pages need manual work", true, h);
     tile(sev(Severity::Warning), "warnings", true, h);
     tile(sev(Severity::Error), "errors", true, h);

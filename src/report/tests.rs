@@ -43,6 +43,7 @@ fn headline_numbers_come_first() {
         (2, "documents staged"),
         (1, "images staged"),
         (1, "images missing"),
+        (0, "attachments missing"),
         (2, "pages need manual work"),
         (2, "warnings"),
         (0, "errors"),
