@@ -164,8 +164,28 @@ pub fn upload(
         Ok(r) => r,
         Err(e) => return upload_error(&e, &opts.url),
     };
-    for f in &report.failures {
+    // Causes first; what failed only because something it needs is missing is
+    // grouped by that reason, so the one line that explains a run is not buried.
+    let (followers, causes): (Vec<_>, Vec<_>) = report
+        .failures
+        .iter()
+        .partition(|f| f.message.contains("is not in IT Glue"));
+    for f in &causes {
         eprintln!("failed: {}: {}", f.key, f.message);
+    }
+    let mut groups: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for f in &followers {
+        groups
+            .entry(f.message.as_str())
+            .or_default()
+            .push(f.key.as_str());
+    }
+    for (message, keys) in groups {
+        match keys.as_slice() {
+            [one] => eprintln!("failed: {one}: {message}"),
+            [first, ..] => eprintln!("failed: {} records ({first}, …): {message}", keys.len()),
+            [] => {}
+        }
     }
     for f in &report.findings {
         out.say(&format!(
