@@ -145,6 +145,10 @@ fn an_output_folder_under_a_file_is_a_clear_error() {
         assert_eq!(o.status.code(), Some(1), "{err}");
         assert_eq!(err.trim_end().lines().count(), 1, "{err}");
         assert!(err.contains(file.to_str().unwrap()), "{err}");
+        assert!(
+            err.contains("is a file, not a folder") || err.contains("is not a folder"),
+            "says why: {err}"
+        );
     }
     assert_eq!(fs::read_to_string(&file).unwrap(), "x");
     let names: Vec<_> = fs::read_dir(tmp.path()).unwrap().flatten().collect();

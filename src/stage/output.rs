@@ -120,7 +120,16 @@ pub fn prepare(
                 None => break,
             }
         }
-        fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        if let Some(file) = parent.ancestors().find(|a| a.is_file()) {
+            return Err(Error::Output {
+                path: out.to_path_buf(),
+                reason: format!("{} is a file, not a folder", file.display()),
+            });
+        }
+        fs::create_dir_all(parent).map_err(|e| Error::Output {
+            path: out.to_path_buf(),
+            reason: format!("cannot create its parent folder {}: {e}", parent.display()),
+        })?;
         missing.reverse();
         created = missing;
     }
@@ -129,7 +138,13 @@ pub fn prepare(
     if tmp.exists() {
         fs::remove_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
     }
-    fs::create_dir(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    if let Err(e) = fs::create_dir(&tmp) {
+        abandon(&tmp, &created);
+        return Err(Error::Output {
+            path: out.to_path_buf(),
+            reason: format!("cannot write a bundle here: {e}"),
+        });
+    }
     Ok((tmp, created))
 }
 
