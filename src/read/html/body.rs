@@ -131,7 +131,8 @@ const ALLOWED: &[&str] = &[
 const SILENT: &[&str] = &[
     "style", "noscript", "template", "colgroup", "col", "head", "title", "input",
 ];
-const BLOCKS: &[&str] = &[
+/// HTML elements that start a block (shared with the storage-format reader).
+pub(crate) const BLOCKS: &[&str] = &[
     "p",
     "h1",
     "h2",

@@ -6,44 +6,24 @@ use super::dom::{Element, Node};
 use super::macros::{self, Out};
 use super::{Conv, anchor_id};
 use crate::model::{Block, Cell, Code, Inline, LinkTarget, Row, Style, Table, Task};
-use crate::read::html::body::{flush, normalize};
+use crate::read::html::body::{BLOCKS, flush, normalize};
 
-/// Elements that start a block.
-const BLOCKS: &[&str] = &[
-    "p",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "ul",
-    "ol",
-    "dl",
-    "table",
-    "pre",
-    "blockquote",
-    "hr",
-    "div",
-    "section",
-    "article",
-    "header",
-    "footer",
-    "nav",
-    "aside",
-    "figure",
-    "details",
-    "main",
-    "center",
-    "address",
-    "fieldset",
+/// Storage-format elements that start a block, besides the HTML ones
+/// (`html::body::BLOCKS`).
+const AC_BLOCKS: &[&str] = &[
     "ac:layout",
     "ac:layout-section",
     "ac:layout-cell",
     "ac:task-list",
     "ac:rich-text-body",
     "ac:adf-extension",
+    // Confluence's own markers (inline comments).
+    "ac:inline-comment-marker",
 ];
+
+fn starts_block(name: &str) -> bool {
+    BLOCKS.contains(&name) || AC_BLOCKS.contains(&name)
+}
 /// Elements removed with a finding.
 const UNSAFE: &[&str] = &[
     "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "input",
@@ -142,7 +122,7 @@ impl Conv<'_> {
                     }
                     Out::Inlines(i) => pending.extend(i),
                 },
-                Node::Element(el) if BLOCKS.contains(&el.name.as_str()) => {
+                Node::Element(el) if starts_block(&el.name) => {
                     flush(&mut pending, &mut out);
                     self.block(el, &mut out);
                 }
