@@ -475,6 +475,9 @@ fn paragraph(plan: &Plan, page: &PlanPage, rng: &mut Rng, s: &mut String) {
 }
 
 fn table(rng: &mut Rng, s: &mut String) {
+    if rng.chance(0.15) {
+        return credentials(rng, s);
+    }
     let cols = rng.range(2, 5);
     let rows = rng.range(3, 14);
     let _ = write!(
@@ -485,7 +488,7 @@ fn table(rng: &mut Rng, s: &mut String) {
         let _ = write!(
             s,
             "<th class=\"confluenceTh\"><p>{}</p></th>",
-            rng.pick(text::WORDS)
+            text::header_word(rng)
         );
     }
     s.push_str("</tr>");
@@ -505,6 +508,34 @@ fn table(rng: &mut Rng, s: &mut String) {
                 let n = rng.range(1, 6) as usize;
                 text::words(rng, n, &mut w);
                 let _ = write!(s, "<td class=\"confluenceTd\"><p>{}</p></td>", esc(&w));
+            }
+        }
+        s.push_str("</tr>");
+    }
+    s.push_str("</tbody></table></div>");
+}
+
+fn credentials(rng: &mut Rng, s: &mut String) {
+    let t = text::Credentials::new(rng);
+    s.push_str("<div class=\"table-wrap\"><table data-table-width=\"760\" data-layout=\"default\" class=\"confluenceTable\"><tbody><tr>");
+    for h in t.header {
+        let _ = write!(
+            s,
+            "<th class=\"confluenceTh\"><p><strong>{h}</strong></p></th>"
+        );
+    }
+    s.push_str("</tr>");
+    for row in &t.rows {
+        s.push_str("<tr>");
+        for (i, cell) in row.iter().enumerate() {
+            if i == 3 {
+                let _ = write!(
+                    s,
+                    "<td class=\"confluenceTd\"><p><a href=\"{0}\" class=\"external-link\" rel=\"nofollow\">{0}</a></p></td>",
+                    esc(cell)
+                );
+            } else {
+                let _ = write!(s, "<td class=\"confluenceTd\"><p>{}</p></td>", esc(cell));
             }
         }
         s.push_str("</tr>");

@@ -198,6 +198,58 @@ pub fn words(rng: &mut Rng, n: usize, out: &mut String) {
     }
 }
 
+/// A column header of an ordinary table: any word but a credential one, so that
+/// only [`Credentials`] tables look like password tables to the classifier (a
+/// random "password | user" header made prose words into secrets, and every later
+/// page's prose into scrub matches: the cost grew with the square of the export).
+pub fn header_word(rng: &mut Rng) -> &'static str {
+    loop {
+        let w = rng.pick(WORDS);
+        if !matches!(w, "password" | "user" | "account") {
+            return w;
+        }
+    }
+}
+
+/// A table of credentials as MSPs keep them: system, username, password, URL; the
+/// passwords random strings of 12–20 characters, as a password manager makes them.
+pub struct Credentials {
+    pub header: [&'static str; 4],
+    pub rows: Vec<[String; 4]>,
+}
+
+impl Credentials {
+    pub fn new(rng: &mut Rng) -> Credentials {
+        const CHARS: &[u8] =
+            b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789!#%*+-=?@^_";
+        let rows = (0..rng.range(2, 7))
+            .map(|_| {
+                let system = format!("{} {}", rng.pick(TITLE_WORDS), rng.pick(WORDS));
+                let user = format!(
+                    "{}{}",
+                    rng.pick(&["admin", "svc-", "root", "it-", "backup"]),
+                    rng.below(100)
+                );
+                let len = rng.range(12, 21) as usize;
+                let secret: String = (0..len)
+                    .map(|_| CHARS[rng.below(CHARS.len() as u64) as usize] as char)
+                    .collect();
+                let url = format!(
+                    "https://10.{}.{}.{}/",
+                    rng.below(255),
+                    rng.below(255),
+                    rng.below(255)
+                );
+                [system, user, secret, url]
+            })
+            .collect();
+        Credentials {
+            header: ["System", "Username", "Password", "URL"],
+            rows,
+        }
+    }
+}
+
 /// A sentence of 8–24 words with a capital and a full stop.
 pub fn sentence(rng: &mut Rng) -> String {
     let mut s = String::new();

@@ -481,6 +481,7 @@ pub(crate) fn storage_body(plan: &Plan, page: &PlanPage, rng: &mut Rng) -> Strin
                 text::words(rng, 3, &mut h);
                 let _ = write!(s, "<h2>{}</h2>", esc(&h));
             }
+            2 if rng.chance(0.15) => credentials(rng, &mut s),
             2 => {
                 let cols = rng.range(2, 5);
                 s.push_str("<table data-layout=\"default\"><colgroup>");
@@ -492,7 +493,7 @@ pub(crate) fn storage_body(plan: &Plan, page: &PlanPage, rng: &mut Rng) -> Strin
                     let _ = write!(
                         s,
                         "<th><p><strong>{}</strong></p></th>",
-                        rng.pick(text::WORDS)
+                        text::header_word(rng)
                     );
                 }
                 s.push_str("</tr>");
@@ -673,4 +674,25 @@ fn paragraph(plan: &Plan, rng: &mut Rng, s: &mut String) {
         }
     }
     s.push_str("</p>");
+}
+
+fn credentials(rng: &mut Rng, s: &mut String) {
+    let t = text::Credentials::new(rng);
+    s.push_str("<table data-layout=\"default\"><tbody><tr>");
+    for h in t.header {
+        let _ = write!(s, "<th><p><strong>{h}</strong></p></th>");
+    }
+    s.push_str("</tr>");
+    for row in &t.rows {
+        s.push_str("<tr>");
+        for (i, cell) in row.iter().enumerate() {
+            if i == 3 {
+                let _ = write!(s, "<td><p><a href=\"{0}\">{0}</a></p></td>", esc(cell));
+            } else {
+                let _ = write!(s, "<td><p>{}</p></td>", esc(cell));
+            }
+        }
+        s.push_str("</tr>");
+    }
+    s.push_str("</tbody></table>");
 }
