@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use super::mapping::{DocumentsOpts, DuplicateTitles};
 use super::{DocPlan, PageTarget, Plan};
 use crate::bundle::{Folder, OrgSource, Organization, PageSource, keys};
-use crate::model::{Code, Finding, Space};
+use crate::model::{Code, Finding, Page, Space};
 
 /// Makes `name` unique among `taken` (case-insensitive): "Name (2)", "Name (3)", ...
 pub fn unique_name(name: &str, taken: &mut HashSet<String>) -> (String, bool) {
@@ -103,6 +103,8 @@ pub fn plan_space(
     let mut ancestors: HashMap<&str, Vec<String>> = HashMap::new();
     let mut doc_names: HashMap<String, HashSet<String>> = HashMap::new();
     let mut folder_names: HashMap<(String, Option<String>), HashSet<String>> = HashMap::new();
+    // `Space::page` walks the list: a lookup table, or the tree costs pages².
+    let by_id: HashMap<&str, &Page> = space.pages.iter().map(|p| (p.id.as_str(), p)).collect();
     // Pages come parents first, so a parent's folder is known before its children.
     for page in &space.pages {
         let Some(dec) = decisions.get(&page.id) else {
@@ -111,7 +113,7 @@ pub fn plan_space(
         let anc = match page.parent.as_deref() {
             Some(p) => {
                 let mut a = ancestors.get(p).cloned().unwrap_or_default();
-                if let Some(pp) = space.page(p) {
+                if let Some(pp) = by_id.get(p) {
                     a.push(pp.title.clone());
                 }
                 a
@@ -233,7 +235,7 @@ pub fn plan_space(
         let taken = doc_names.entry(dec.org.clone()).or_default();
         let (name, renamed) = match (opts.duplicate_titles, parent) {
             (DuplicateTitles::Path, Some(p)) if taken.contains(&wanted.to_lowercase()) => {
-                let parent_title = space.page(p).map(|pp| pp.title.trim()).unwrap_or("");
+                let parent_title = by_id.get(p).map(|pp| pp.title.trim()).unwrap_or("");
                 let (n, _) = unique_name(&format!("{parent_title} / {wanted}"), taken);
                 (n, true)
             }

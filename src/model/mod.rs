@@ -67,6 +67,8 @@ impl Space {
         }
     }
 
+    /// The page with this id: a walk of the list, for one-off lookups (index the
+    /// pages for lookups per page).
     pub fn page(&self, id: &str) -> Option<&Page> {
         self.pages.iter().find(|p| p.id == id)
     }

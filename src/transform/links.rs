@@ -32,7 +32,8 @@ pub struct Resolution {
 struct Index<'a> {
     spaces: &'a [Space],
     /// page id → space index (page ids are unique per Confluence instance).
-    page_space: HashMap<&'a str, usize>,
+    /// page id → (space index, page index).
+    page_space: HashMap<&'a str, (usize, usize)>,
     /// file name (literal and decoded) → page id.
     files: HashMap<String, &'a str>,
     /// (space key lowercase, title lowercase) → page id.
@@ -59,8 +60,8 @@ impl<'a> Index<'a> {
             for (id, title) in &s.missing_pages {
                 ix.missing.insert(id, title);
             }
-            for p in &s.pages {
-                ix.page_space.insert(&p.id, si);
+            for (pi, p) in s.pages.iter().enumerate() {
+                ix.page_space.insert(&p.id, (si, pi));
                 if let Some(f) = &p.file {
                     ix.files.insert(f.clone(), &p.id);
                     ix.files
@@ -83,14 +84,14 @@ impl<'a> Index<'a> {
     }
 
     fn title(&self, page_id: &str) -> Option<&'a str> {
-        let si = *self.page_space.get(page_id)?;
-        self.spaces[si].page(page_id).map(|p| p.title.as_str())
+        let &(si, pi) = self.page_space.get(page_id)?;
+        Some(self.spaces[si].pages[pi].title.as_str())
     }
 
     fn space_of(&self, page_id: &str) -> Option<&'a str> {
         self.page_space
             .get(page_id)
-            .map(|&i| self.spaces[i].key.as_str())
+            .map(|&(si, _)| self.spaces[si].key.as_str())
     }
 
     /// A page reference → (space, page id) of a page in the export.
