@@ -39,6 +39,8 @@ pub fn apply_page(space: &str, page: &mut Page, opts: Extras) -> Vec<Finding> {
         );
     }
     if page.comments.is_empty() || !opts.append_comments {
+        // Dropped by the mapping (`comments = "drop"`): not kept for the whole run.
+        page.comments = Vec::new();
         return findings;
     }
     body.blocks.push(Block::Rule);
