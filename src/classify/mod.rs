@@ -23,7 +23,7 @@ use crate::bundle::{
     Configuration, Contact, FlexibleAsset, FlexibleAssetType, Folder, Organization, Password,
     RelatedItem,
 };
-use crate::model::Finding;
+use crate::model::{Body, Code, Finding};
 
 /// What a page of the export turned into, for links that point at it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +65,26 @@ pub struct Plan {
     pub related_items: Vec<RelatedItem>,
     /// What each page became, in tree order (for `scan`).
     pub outcomes: Vec<Outcome>,
+    /// Every extracted secret, to replace the copies of it elsewhere.
+    pub scrubber: passwords::Scrubber,
+}
+
+impl Plan {
+    /// Replaces any other copy of an extracted secret in a page's body (prose,
+    /// code) by a reference to its Password record; the finding says how many.
+    pub fn scrub(&self, space: &str, page_id: &str, body: &mut Body) -> Option<Finding> {
+        if self.scrubber.is_empty() {
+            return None;
+        }
+        let n = self.scrubber.scrub(&mut body.blocks);
+        (n > 0).then(|| {
+            Finding::new(
+                Code::PasswordExtracted,
+                format!("{n} more copy/copies of an extracted password replaced by a reference"),
+            )
+            .on_page(space, page_id)
+        })
+    }
 }
 
 /// What one page became, for people.

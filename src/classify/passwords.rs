@@ -184,19 +184,37 @@ pub fn extract(
 /// scrub costs the same per page whether the export has ten secrets or ten
 /// thousand (checking each secret in turn made convert quadratic in the size of
 /// the export).
-pub struct Scrubber<'a> {
-    secrets: &'a [(String, String, String)],
+pub struct Scrubber {
+    secrets: Vec<(String, String, String)>,
     matcher: aho_corasick::AhoCorasick,
 }
 
-impl<'a> Scrubber<'a> {
+/// Never shows a secret: only how many there are.
+impl std::fmt::Debug for Scrubber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Scrubber({} secrets)", self.secrets.len())
+    }
+}
+
+impl Default for Scrubber {
+    fn default() -> Scrubber {
+        Scrubber::new(Vec::new())
+    }
+}
+
+impl Scrubber {
     /// `secrets`: (value, record key, record name).
-    pub fn new(secrets: &'a [(String, String, String)]) -> Scrubber<'a> {
+    pub fn new(secrets: Vec<(String, String, String)>) -> Scrubber {
         let matcher = aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
             .build(secrets.iter().map(|(v, _, _)| v.as_str()))
             .expect("secrets are plain strings; the automaton fits");
         Scrubber { secrets, matcher }
+    }
+
+    /// True when there is nothing to scrub.
+    pub fn is_empty(&self) -> bool {
+        self.secrets.is_empty()
     }
 
     /// Replaces every copy in `text`, each secret by `with(name)`; returns how
@@ -296,7 +314,7 @@ impl<'a> Scrubber<'a> {
 /// [`Scrubber::scrub`] with a matcher built for this call (build one [`Scrubber`]
 /// to scrub many pages).
 pub fn scrub(blocks: &mut [Block], secrets: &[(String, String, String)]) -> usize {
-    Scrubber::new(secrets).scrub(blocks)
+    Scrubber::new(secrets.to_vec()).scrub(blocks)
 }
 
 #[cfg(test)]
@@ -456,7 +474,7 @@ mod tests {
                 )
             })
             .collect();
-        let scrubber = Scrubber::new(&secrets);
+        let scrubber = Scrubber::new(secrets.clone());
         let mut blocks = vec![
             Block::Para(vec![Inline::Text("a Pw-02999-x b Pw-00007-x c".into())]),
             Block::Code {

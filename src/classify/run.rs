@@ -1,7 +1,8 @@
 //! The classification driver: for each page, its organization, the first rule
 //! that matches (or the built-in detectors), the records made from its tables,
-//! and the body written back with secrets replaced; then the tree, a scrub of
-//! any other copy of a secret, related items from links and Tag fields.
+//! and the body written back with secrets replaced; then the tree, related items
+//! from links and Tag fields. Other copies of a secret are scrubbed when the
+//! documents are rendered ([`Plan::scrub`]).
 
 use std::collections::{BTreeSet, HashMap};
 use std::io;
@@ -542,7 +543,10 @@ pub fn classify(
     if !secrets.is_empty() {
         // Longest first, so a secret that contains another is replaced whole.
         secrets.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
-        scrub_all(spaces, spill, &secrets, &mut plan)?;
+        // Other copies of a secret are replaced when each document is rendered
+        // (`Plan::scrub`): a pass of its own over every body cost a read and a
+        // write of each.
+        plan.scrubber = passwords::Scrubber::new(secrets);
     }
     // Parts of the mapping that found nothing: most often a typo in a title or key.
     for (i, used) in rule_used.iter().enumerate() {
@@ -587,38 +591,6 @@ fn made_from_page(what: &str, via: &str, document_kept: bool, explicit: bool) ->
 
 fn page_has_content(page: &Page, body: Option<&Body>) -> bool {
     body.is_some_and(|b| !b.is_empty()) || page.attachments.iter().any(|a| a.entry.is_some())
-}
-
-/// Replaces any remaining copy of a secret in any page (prose, code) by a
-/// reference to its Password record.
-fn scrub_all(
-    spaces: &mut [Space],
-    spill: Option<&Spill>,
-    secrets: &[(String, String, String)],
-    plan: &mut Plan,
-) -> io::Result<()> {
-    let scrubber = passwords::Scrubber::new(secrets);
-    for space in spaces.iter_mut() {
-        for page in space.pages.iter_mut() {
-            let Some(mut body) = take_body(page, spill)? else {
-                continue;
-            };
-            let n = scrubber.scrub(&mut body.blocks);
-            if n > 0 {
-                plan.findings.push(
-                    Finding::new(
-                        Code::PasswordExtracted,
-                        format!(
-                            "{n} more copy/copies of an extracted password replaced by a reference"
-                        ),
-                    )
-                    .on_page(&space.key, &page.id),
-                );
-            }
-            put_body(page, body, n > 0, spill)?;
-        }
-    }
-    Ok(())
 }
 
 /// Related items from page links (unless both ends are documents, which link

@@ -1,5 +1,5 @@
 //! Rendering and writing every planned document (in parallel) and building its
-//! record.
+//! record; any other copy of an extracted secret is scrubbed from a body first.
 
 use std::collections::HashMap;
 
@@ -10,8 +10,17 @@ use crate::Error;
 use crate::bundle::write::FileWriter;
 use crate::bundle::{Document, DocumentSource};
 use crate::classify::Plan;
-use crate::model::{Page, PageKind, Space, Spill};
+use crate::model::{Finding, Page, PageKind, Space, Spill};
 use crate::render::{RenderContext, render_document};
+
+/// One written document: its record, where its HTML went, that file's hash, and
+/// the finding for any secret scrubbed from its body.
+struct Written {
+    doc: Document,
+    path: String,
+    hash: String,
+    scrubbed: Option<Finding>,
+}
 
 pub fn write(
     spaces: &[Space],
@@ -19,6 +28,7 @@ pub fn write(
     plan: &Plan,
     staged: &Staged,
     writer: &mut FileWriter,
+    findings: &mut Vec<Finding>,
 ) -> Result<Vec<Document>, Error> {
     let pages: HashMap<(&str, &str), &Page> = spaces
         .iter()
@@ -40,15 +50,16 @@ pub fn write(
             .push(a.key.clone());
     }
     let root = writer.root.to_path_buf();
-    let results: Vec<Result<(Document, String, String), Error>> = plan
+    let results: Vec<Result<Written, Error>> = plan
         .documents
         .par_iter()
         .map(|d| {
             let page = pages[&(d.space.as_str(), d.page_id.as_str())];
-            let body = spill
+            let mut body = spill
                 .body(page)
                 .map_err(|e| Error::io(&std::env::temp_dir(), e))?
                 .unwrap_or_default();
+            let scrubbed = plan.scrub(&d.space, &d.page_id, &mut body);
             let rendered = render_document(&d.name, &body.blocks, &ctx);
             let path = crate::bundle::keys::document_path(&d.space, &d.page_id);
             let full = root.join(&path);
@@ -90,13 +101,24 @@ pub fn write(
                     file: page.file.clone(),
                 },
             };
-            Ok((doc, path, hash))
+            Ok(Written {
+                doc,
+                path,
+                hash,
+                scrubbed,
+            })
         })
         .collect();
     let mut docs = Vec::with_capacity(results.len());
     for r in results {
-        let (doc, path, hash) = r?;
+        let Written {
+            doc,
+            path,
+            hash,
+            scrubbed,
+        } = r?;
         writer.hashes.insert(path, hash);
+        findings.extend(scrubbed);
         docs.push(doc);
     }
     Ok(docs)

@@ -122,7 +122,7 @@ fn convert_into(
     let mut spaces = Vec::new();
     let mut sources = Vec::new();
     let mut seen_keys = std::collections::BTreeSet::new();
-    for ((archive, s, f), print) in exports.iter().zip(prints) {
+    for ((archive, s, _), print) in exports.iter().zip(prints) {
         let (size, hash) = match print {
             Some(Ok(p)) => p,
             Some(Err(e)) => return Err(Error::io(archive.path(), e)),
@@ -156,18 +156,18 @@ fn convert_into(
                 });
             }
         }
-        findings.extend(f.iter().cloned());
     }
-    // Keep the archives; move the spaces out for transforming.
+    // Keep the archives; move the spaces and findings out for transforming.
     let mut archives = Vec::new();
-    for (archive, s, _) in exports {
+    for (archive, s, f) in exports {
+        findings.extend(f);
         let first = spaces.len();
         spaces.extend(s);
         archives.push((archive, first..spaces.len()));
     }
 
     progress("resolving links and attachments");
-    let resolution = transform::resolve(
+    let mut resolution = transform::resolve(
         &mut spaces,
         Some(&spill),
         transform::Extras {
@@ -176,10 +176,10 @@ fn convert_into(
         },
     )
     .map_err(|e| Error::io(&std::env::temp_dir(), e))?;
-    findings.extend(resolution.findings.iter().cloned());
+    findings.append(&mut resolution.findings);
 
     progress("classifying pages");
-    let plan = classify::classify(&mut spaces, &mapping, Some(&spill), &findings)
+    let mut plan = classify::classify(&mut spaces, &mapping, Some(&spill), &findings)
         .map_err(|e| Error::io(&std::env::temp_dir(), e))?;
     // Parts of the mapping that found nothing are most often typos: said aloud.
     let mapping_unused: Vec<String> = plan
@@ -188,7 +188,9 @@ fn convert_into(
         .filter(|f| f.code == crate::model::Code::MappingUnused)
         .map(|f| f.message.clone())
         .collect();
-    findings.extend(plan.findings.iter().cloned());
+    findings.append(&mut plan.findings);
+    // `scan` reads the outcomes; convert has no use for them.
+    plan.outcomes = Vec::new();
 
     progress("storing attachments");
     let store = bundle::store::BlobStore::new(tmp).map_err(|e| Error::io(tmp, e))?;
@@ -203,20 +205,23 @@ fn convert_into(
 
     progress("writing documents");
     let mut writer = FileWriter::new(tmp);
-    let documents = documents::write(&spaces, &spill, &plan, &staged, &mut writer)?;
+    let documents = documents::write(&spaces, &spill, &plan, &staged, &mut writer, &mut findings)?;
 
+    // The plan's records move into the bundle's (a large export holds tens of
+    // thousands; a copy of each doubled what convert kept in memory).
     let mut records = Records {
-        organizations: plan.organizations.clone(),
-        folders: plan.folders.clone(),
+        organizations: std::mem::take(&mut plan.organizations),
+        folders: std::mem::take(&mut plan.folders),
         documents,
         attachments: staged.records,
-        flexible_asset_types: plan.flexible_asset_types.clone(),
-        flexible_assets: plan.flexible_assets.clone(),
-        configurations: plan.configurations.clone(),
-        contacts: plan.contacts.clone(),
-        passwords: plan.passwords.clone(),
-        related_items: plan.related_items.clone(),
+        flexible_asset_types: std::mem::take(&mut plan.flexible_asset_types),
+        flexible_assets: std::mem::take(&mut plan.flexible_assets),
+        configurations: std::mem::take(&mut plan.configurations),
+        contacts: std::mem::take(&mut plan.contacts),
+        passwords: std::mem::take(&mut plan.passwords),
+        related_items: std::mem::take(&mut plan.related_items),
     };
+    plan.documents = Vec::new();
     sort_records(&mut records);
     if opts.redact {
         redact(&mut records);
