@@ -207,6 +207,7 @@ impl Scrubber {
     pub fn new(secrets: Vec<(String, String, String)>) -> Scrubber {
         let matcher = aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .dense_depth(0)
             .build(secrets.iter().map(|(v, _, _)| v.as_str()))
             .expect("secrets are plain strings; the automaton fits");
         Scrubber { secrets, matcher }
