@@ -602,23 +602,45 @@ pub fn normalize(inlines: Vec<Inline>) -> Vec<Inline> {
     out
 }
 
+/// Collapses runs of white space in one text to a single space (a no-break space
+/// is kept), none at all right after a space. Text that needs no change (most
+/// of it) is passed through without a copy.
+fn collapse_text(t: String, after_space: &mut bool) -> String {
+    if t.is_ascii() {
+        let ws = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+        let mut after = *after_space;
+        let clean = t.bytes().all(|b| {
+            let space = ws(b);
+            let ok = !space || (b == b' ' && !after);
+            after = space;
+            ok
+        });
+        if clean {
+            *after_space = after;
+            return t;
+        }
+    }
+    let mut s = String::with_capacity(t.len());
+    for c in t.chars() {
+        if c.is_whitespace() && c != '\u{a0}' {
+            if !*after_space {
+                s.push(' ');
+                *after_space = true;
+            }
+        } else {
+            s.push(c);
+            *after_space = false;
+        }
+    }
+    s
+}
+
 fn collapse(inlines: Vec<Inline>, after_space: &mut bool) -> Vec<Inline> {
     let mut out: Vec<Inline> = Vec::with_capacity(inlines.len());
     for i in inlines {
         match i {
             Inline::Text(t) => {
-                let mut s = String::with_capacity(t.len());
-                for c in t.chars() {
-                    if c.is_whitespace() && c != '\u{a0}' {
-                        if !*after_space {
-                            s.push(' ');
-                            *after_space = true;
-                        }
-                    } else {
-                        s.push(c);
-                        *after_space = false;
-                    }
-                }
+                let s = collapse_text(t, after_space);
                 if s.is_empty() {
                     continue;
                 }
@@ -681,5 +703,32 @@ fn trim_end(inlines: &mut Vec<Inline>) {
             }
             _ => return,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::collapse_text;
+
+    fn run(t: &str, after: bool) -> (String, bool) {
+        let mut a = after;
+        (collapse_text(t.to_string(), &mut a), a)
+    }
+
+    #[test]
+    fn text_needing_no_change_passes_through() {
+        assert_eq!(run("one two", false), ("one two".into(), false));
+        assert_eq!(run("ends with ", false), ("ends with ".into(), true));
+        assert_eq!(run("", true), ("".into(), true));
+    }
+
+    #[test]
+    fn runs_of_white_space_become_one_space() {
+        assert_eq!(run("a \t\n b", false), ("a b".into(), false));
+        assert_eq!(run(" lead", true), ("lead".into(), false));
+        assert_eq!(run("\r\nx", false), (" x".into(), false));
+        assert_eq!(run("x\x0b\x0cy", false), ("x y".into(), false));
+        // Non-ASCII: a no-break space is kept, an em space collapses.
+        assert_eq!(run("a\u{a0} \u{2003}b", false), ("a\u{a0} b".into(), false));
     }
 }

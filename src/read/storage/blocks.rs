@@ -152,7 +152,7 @@ impl Conv<'_> {
     }
 
     fn block(&mut self, el: &Element, out: &mut Vec<Block>) {
-        let name = el.name.as_str();
+        let name = el.name.as_ref();
         self.event_handlers(el);
         if let Some(level) = heading_level(name) {
             let text = el.text().trim().to_string();
@@ -234,7 +234,7 @@ impl Conv<'_> {
         let mut table = Table::default();
         let mut rows: Vec<&Element> = Vec::new();
         for c in el.elements() {
-            match c.name.as_str() {
+            match c.name.as_ref() {
                 "tr" => rows.push(c),
                 "thead" | "tbody" | "tfoot" => rows.extend(c.elements().filter(|r| r.name == "tr")),
                 _ => {}
@@ -269,7 +269,7 @@ impl Conv<'_> {
     }
 
     pub fn inline(&mut self, el: &Element, out: &mut Vec<Inline>) {
-        let name = el.name.as_str();
+        let name = el.name.as_ref();
         if SILENT.contains(&name) {
             return;
         }

@@ -23,10 +23,14 @@ pub enum Node {
     Text(String),
 }
 
+/// An element or attribute name: the usual ones are static strings (no allocation
+/// per element of a page), any other is owned.
+pub type Name = Cow<'static, str>;
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Element {
-    pub name: String,
-    pub attrs: Vec<(String, String)>,
+    pub name: Name,
+    pub attrs: Vec<(Name, String)>,
     pub children: Vec<Node>,
 }
 
@@ -83,14 +87,44 @@ fn is_void(name: &str) -> bool {
     )
 }
 
+/// The names of storage-format markup, matched without allocating.
+macro_rules! known_names {
+    ($s:expr; $($n:literal)*) => {
+        match $s {
+            $($n => Cow::Borrowed($n),)*
+            other => Cow::Owned(other.to_string()),
+        }
+    };
+}
+
+fn intern(s: &str) -> Name {
+    known_names!(s;
+        "p" "br" "strong" "em" "b" "i" "u" "s" "span" "a" "div" "code" "pre" "sub" "sup"
+        "del" "time" "blockquote" "hr" "img" "table" "tbody" "thead" "tfoot" "tr" "td"
+        "th" "colgroup" "col" "ul" "ol" "li" "dl" "dt" "dd" "h1" "h2" "h3" "h4" "h5" "h6"
+        "class" "style" "href" "title" "colspan" "rowspan" "datetime" "src" "alt" "width"
+        "height" "data-highlight-colour" "data-layout" "data-table-width"
+        "ac:structured-macro" "ac:parameter" "ac:rich-text-body" "ac:plain-text-body"
+        "ac:name" "ac:schema-version" "ac:macro-id" "ac:local-id" "ac:link" "ac:link-body"
+        "ac:plain-text-link-body" "ac:image" "ac:emoticon" "ac:task-list" "ac:task"
+        "ac:task-id" "ac:task-status" "ac:task-body" "ac:layout" "ac:layout-section"
+        "ac:layout-cell" "ac:anchor" "ac:width" "ac:height" "ac:alt" "ac:title"
+        "ac:default-parameter" "ac:inline-comment-marker" "ac:ref" "ac:type"
+        "ri:page" "ri:attachment" "ri:user" "ri:url" "ri:value" "ri:filename"
+        "ri:content-title" "ri:space-key" "ri:version-at-save" "ri:userkey"
+        "ri:account-id" "ri:blog-post" "ri:content-entity" "ri:content-id" "ri:posting-day"
+        "ri:space"
+    )
+}
+
 fn element(start: &quick_xml::events::BytesStart) -> Element {
-    let name = start.name().as_ref().to_string();
+    let name = intern(start.name().as_ref());
     let attrs = start
         .attributes()
         .with_checks(false)
         .flatten()
         .map(|a| {
-            let key = a.key.as_ref().to_string();
+            let key = intern(a.key.as_ref());
             let value = entities::unescape(&a.value);
             let value = match clean(&value) {
                 Cow::Borrowed(_) => value,
@@ -109,7 +143,10 @@ fn element(start: &quick_xml::events::BytesStart) -> Element {
 /// Drops C0 control characters XML forbids (they occur in real exports).
 /// Borrows when there is nothing to drop (the usual case: no copy per text node).
 fn clean(s: &str) -> Cow<'_, str> {
-    if s.chars().any(entities::is_unwanted_control) {
+    // The unwanted characters are all ASCII: a byte scan finds them.
+    if s.bytes()
+        .any(|b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+    {
         Cow::Owned(
             s.chars()
                 .filter(|c| !entities::is_unwanted_control(*c))
@@ -268,7 +305,8 @@ fn parse_raw(fragment: &str) -> (Element, Option<String>) {
                     .push(Node::Element(el));
             }
             Ok(Event::End(e)) => {
-                let name = e.name().as_ref().to_string();
+                let qname = e.name();
+                let name: &str = qname.as_ref();
                 if skipped > 0 {
                     skipped -= 1;
                     continue;
@@ -289,14 +327,16 @@ fn parse_raw(fragment: &str) -> (Element, Option<String>) {
             }
             Ok(Event::Text(t)) => push_text(&mut stack, &clean(&t.into_inner())),
             Ok(Event::CData(t)) => push_text(&mut stack, &clean(&t.into_inner())),
-            Ok(Event::GeneralRef(r)) => {
-                let text = match r.resolve_char_ref() {
-                    Ok(Some(c)) if !entities::is_unwanted_control(c) => c.to_string(),
-                    Ok(Some(_)) => String::new(),
-                    _ => entities::resolve(&r).unwrap_or_else(|| format!("&{};", &*r)),
-                };
-                push_text(&mut stack, &text);
-            }
+            Ok(Event::GeneralRef(r)) => match r.resolve_char_ref() {
+                Ok(Some(c)) if !entities::is_unwanted_control(c) => {
+                    push_text(&mut stack, c.encode_utf8(&mut [0u8; 4]))
+                }
+                Ok(Some(_)) => {}
+                _ => {
+                    let text = entities::resolve(&r).unwrap_or_else(|| format!("&{};", &*r));
+                    push_text(&mut stack, &text);
+                }
+            },
             Ok(Event::Eof) => break,
             Ok(_) => {}
             Err(e) => {

@@ -91,7 +91,7 @@ impl Conv<'_> {
         ri: &Element,
         anchor: Option<&str>,
     ) -> Option<(LinkTarget, String)> {
-        match ri.name.as_str() {
+        match ri.name.as_ref() {
             "ri:page" | "ri:blog-post" | "ri:content-entity" => {
                 let page = self.page_ref(ri)?;
                 let title = self.page_title_of(&page);
@@ -180,7 +180,7 @@ impl Conv<'_> {
             .attr("ac:alt")
             .or(el.attr("ac:title"))
             .map(str::to_string);
-        let (target, alt) = match ri.name.as_str() {
+        let (target, alt) = match ri.name.as_ref() {
             "ri:attachment" => {
                 let att = self.attachment_ref(ri);
                 let alt = alt.or(att.file_name.clone());
