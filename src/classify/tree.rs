@@ -97,6 +97,13 @@ pub fn plan_space(
         }
     }
     let has_children = |id: &str| children.get(id).copied().unwrap_or(0) > 0;
+    // Pages that are some page's parent (in any organization): only theirs are
+    // looked up below, so only theirs are kept (most pages are leaves).
+    let parents: HashSet<&str> = space
+        .pages
+        .iter()
+        .filter_map(|p| p.parent.as_deref())
+        .collect();
     let mut folder_of: HashMap<&str, Option<String>> = HashMap::new();
     let mut depth_of: HashMap<&str, usize> = HashMap::new();
     let mut prefix_of: HashMap<&str, Vec<String>> = HashMap::new();
@@ -120,7 +127,9 @@ pub fn plan_space(
             }
             None => Vec::new(),
         };
-        ancestors.insert(&page.id, anc.clone());
+        if parents.contains(page.id.as_str()) {
+            ancestors.insert(&page.id, anc.clone());
+        }
         // The parent counts only within the same organization, below its root.
         let parent = page
             .parent
@@ -187,12 +196,14 @@ pub fn plan_space(
                 prefix = Vec::new();
             }
         }
-        folder_of.insert(
-            &page.id,
-            own_folder.clone().or_else(|| parent_folder.clone()),
-        );
-        depth_of.insert(&page.id, depth);
-        prefix_of.insert(&page.id, prefix);
+        if parents.contains(page.id.as_str()) {
+            folder_of.insert(
+                &page.id,
+                own_folder.clone().or_else(|| parent_folder.clone()),
+            );
+            depth_of.insert(&page.id, depth);
+            prefix_of.insert(&page.id, prefix);
+        }
         if let Some((key, label)) = &dec.record {
             plan.targets.insert(
                 (space.key.clone(), page.id.clone()),
@@ -206,10 +217,7 @@ pub fn plan_space(
             page.shows_content() || page.attachments.iter().any(|a| a.entry.is_some());
         if !has_content || !dec.document {
             if !has_content && own_folder.is_none() && dec.record.is_none() {
-                let moved = space
-                    .pages
-                    .iter()
-                    .any(|p| p.parent.as_deref() == Some(page.id.as_str()));
+                let moved = parents.contains(page.id.as_str());
                 let why = if moved {
                     "its children went to other organizations"
                 } else {
