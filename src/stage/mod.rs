@@ -327,10 +327,30 @@ fn convert_into(
     if opts.preview {
         progress("writing the preview");
         let body = |rel: &str| std::fs::read_to_string(tmp.join(rel));
-        // One page at a time: the preview of a large export never sits in memory.
-        crate::preview::build_each(&records, &findings, &body, &mut |rel, text| {
-            writer.write(&rel, text.as_bytes()).map_err(io)
-        })?;
+        // One page at a time per worker: the preview of a large export never sits
+        // in memory. Document pages are written in parallel, their hashes kept
+        // aside and added to the manifest's list after.
+        let hashes = std::sync::Mutex::new(Vec::new());
+        let write_document = |rel: String, text: String| -> Result<(), Error> {
+            let full = tmp.join(&rel);
+            if let Some(parent) = full.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            std::fs::write(&full, text.as_bytes()).map_err(|e| Error::io(&full, e))?;
+            let hash = blake3::hash(text.as_bytes()).to_hex().to_string();
+            hashes.lock().expect("no worker panicked").push((rel, hash));
+            Ok(())
+        };
+        crate::preview::build_each_parallel(
+            &records,
+            &findings,
+            &body,
+            &mut |rel, text| writer.write(&rel, text.as_bytes()).map_err(io),
+            &write_document,
+        )?;
+        writer
+            .hashes
+            .extend(hashes.into_inner().expect("no worker panicked"));
     }
     let report = crate::report::HtmlInput {
         title: &title,
