@@ -207,7 +207,11 @@ impl Scrubber {
     pub fn new(secrets: Vec<(String, String, String)>) -> Scrubber {
         let matcher = aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-            .dense_depth(0)
+            // Dense transitions for the first two bytes only: the scan stays fast
+            // (with none, the scrub took 11% of convert's CPU on a 1 GB export;
+            // 5% with two) and tens of thousands of random secrets do not make
+            // tens of thousands of dense states.
+            .dense_depth(2)
             .build(secrets.iter().map(|(v, _, _)| v.as_str()))
             .expect("secrets are plain strings; the automaton fits");
         Scrubber { secrets, matcher }
