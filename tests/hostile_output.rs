@@ -42,6 +42,7 @@ fn a_killed_convert_leaves_no_bundle_and_the_next_run_cleans_up() {
         "reading exports",
         "storing attachments",
         "writing documents",
+        "writing records and the report",
         "writing the preview",
     ] {
         let tmp = tempfile::tempdir().unwrap();

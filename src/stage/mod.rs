@@ -211,6 +211,8 @@ fn convert_into(
     let mut writer = FileWriter::new(tmp);
     let documents = documents::write(&spaces, &spill, &plan, &staged, &mut writer, &mut findings)?;
 
+    progress("writing records and the report");
+
     // The plan's records move into the bundle's (a large export holds tens of
     // thousands; a copy of each doubled what convert kept in memory).
     let mut records = Records {
