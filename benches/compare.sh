@@ -13,7 +13,9 @@
 # and the 4×/1× peak-RSS ratio. Uses target/release/cf2itglue (built if missing), or
 # the binary named by $CF2ITGLUE_BIN. Everything (archives, extraction, bundles, and
 # convert's temporary files: TMPDIR) goes under --dir; put it on tmpfs
-# (--dir /dev/shm/x) to measure the programs rather than a busy disk.
+# (--dir /dev/shm/x) to measure the programs rather than a busy disk. Archives are
+# named by kind, size and seed, and reused when present (generate writes each whole or
+# not at all). Exits 1 when a measured command fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,17 +24,25 @@ KINDS="html xml"
 SEED=1
 DIR=""
 FOUR=1
+FAILED=0
+usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; }
+need() { [ "$2" -ge 2 ] || { echo "compare.sh: $1 needs a value" >&2; exit 2; }; }
 while [ $# -gt 0 ]; do
     case "$1" in
-        --size-mb) SIZE_MB="$2"; shift 2 ;;
-        --kind) case "$2" in both) KINDS="html xml" ;; *) KINDS="$2" ;; esac; shift 2 ;;
-        --seed) SEED="$2"; shift 2 ;;
-        --dir) DIR="$2"; shift 2 ;;
+        --size-mb) need "$1" $#; SIZE_MB="$2"; shift 2 ;;
+        --kind) need "$1" $#
+            case "$2" in both) KINDS="html xml" ;; html|xml) KINDS="$2" ;;
+                *) echo "compare.sh: --kind must be html, xml or both, not '$2'" >&2; exit 2 ;;
+            esac; shift 2 ;;
+        --seed) need "$1" $#; SEED="$2"; shift 2 ;;
+        --dir) need "$1" $#; DIR="$2"; shift 2 ;;
         --no-4x) FOUR=0; shift ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
-        *) echo "unknown argument: $1" >&2; exit 2 ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "compare.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
+[[ "$SIZE_MB" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --size-mb must be a whole number of MB, at least 1, not '$SIZE_MB'" >&2; exit 2; }
+[[ "$SEED" =~ ^[0-9]+$ ]] || { echo "compare.sh: --seed must be a whole number, not '$SEED'" >&2; exit 2; }
 
 BIN=${CF2ITGLUE_BIN:-target/release/cf2itglue}
 [ -x "$BIN" ] || cargo build --release --locked
@@ -73,8 +83,8 @@ tput() { awk "BEGIN{printf \"%.1f MB/s\", $1 / 1e6 / $2}"; } # bytes wall
 ratio() { awk "BEGIN{printf \"%.2f\", $1 / $2}"; }
 
 for kind in $KINDS; do
-    one="$DIR/$kind-${SIZE_MB}mb.zip"
-    four="$DIR/$kind-$(( SIZE_MB * 4 ))mb.zip"
+    one="$DIR/$kind-${SIZE_MB}mb-seed$SEED.zip"
+    four="$DIR/$kind-$(( SIZE_MB * 4 ))mb-seed$SEED.zip"
     gen "$kind" "$SIZE_MB" "$one"
     [ "$FOUR" = 1 ] && gen "$kind" $(( SIZE_MB * 4 )) "$four"
     cat "$one" > /dev/null   # warm the page cache: every run reads from memory
@@ -86,28 +96,47 @@ for kind in $KINDS; do
     rm -rf "$DIR/x"; mkdir "$DIR/x"
     read -r aw ac ar as < <(measure "$kind-unzip" unzip -q "$one" -d "$DIR/x")
     rm -rf "$DIR/x"
+    if [ "$as" != 0 ]; then
+        echo "  unzip failed (exit $as): $(tail -n 1 "$DIR/log-$kind-unzip.txt")" >&2
+        FAILED=1; continue
+    fi
     row "(a) unzip -q" "$aw" "$ac" "$(( ar / 1024 ))" "$(tput "$(stat -c %s "$one")" "$aw")  $(load)"
 
     rm -rf "$DIR/b"
     read -r bw bc br bs < <(measure "$kind-jobs1" "$BIN" convert "$one" --out "$DIR/b" --jobs 1 --quiet)
     rm -rf "$DIR/b"
     if [ "$bs" != 0 ] && [ "$bs" != 3 ]; then
-        echo "  convert failed (exit $bs): $(tail -n 1 "$DIR/log-$kind-jobs1.txt")"
-        continue
+        echo "  convert failed (exit $bs): $(tail -n 1 "$DIR/log-$kind-jobs1.txt")" >&2
+        FAILED=1; continue
     fi
     row "(b) convert --jobs 1" "$bw" "$bc" "$(( br / 1024 ))" "$(tput "$(stat -c %s "$one")" "$bw")  b/a $(ratio "$bw" "$aw") (cpu $(ratio "$bc" "$ac"))  $(load)"
 
     read -r cw cc cr cs < <(measure "$kind-all" "$BIN" convert "$one" --out "$DIR/b" --quiet)
     rm -rf "$DIR/b"
+    if [ "$cs" != 0 ] && [ "$cs" != 3 ]; then
+        echo "  convert failed (exit $cs): $(tail -n 1 "$DIR/log-$kind-all.txt")" >&2
+        FAILED=1; continue
+    fi
     row "(c) convert (all cores)" "$cw" "$cc" "$(( cr / 1024 ))" "$(tput "$(stat -c %s "$one")" "$cw")  c/a $(ratio "$cw" "$aw") (cpu $(ratio "$cc" "$ac"))  $(load)"
 
     if [ "$FOUR" = 1 ]; then
         cat "$four" > /dev/null
         read -r dw dc dr ds < <(measure "$kind-4x" "$BIN" convert "$four" --out "$DIR/b" --quiet)
         rm -rf "$DIR/b"
+        if [ "$ds" != 0 ] && [ "$ds" != 3 ]; then
+            echo "  convert of the 4× archive failed (exit $ds): $(tail -n 1 "$DIR/log-$kind-4x.txt")" >&2
+            FAILED=1; continue
+        fi
         row "(d) convert 4× (all cores)" "$dw" "$dc" "$(( dr / 1024 ))" "$(tput "$(stat -c %s "$four")" "$dw")  peak RSS 4×/1× $(ratio "$dr" "$cr")  $(load)"
         echo "  4× archive: $(basename "$four") ($(stat -c %s "$four") bytes, $(ratio "$(stat -c %s "$four")" "$(stat -c %s "$one")")× the 1× archive)"
+        if awk "BEGIN{r = $(stat -c %s "$four") / $(stat -c %s "$one"); exit !(r < 3.6 || r > 4.4)}"; then
+            echo "  note: the archives are not 4× apart (small sizes vary most): the RSS ratio compares unequal inputs"
+        fi
     fi
 done
 echo
 echo "logs and archives kept in $DIR (delete it when done)"
+if [ "$FAILED" = 1 ]; then
+    echo "compare.sh: a measured command failed (see above and the logs in $DIR)" >&2
+    exit 1
+fi

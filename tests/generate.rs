@@ -59,6 +59,61 @@ fn same_seed_gives_identical_bytes_and_another_seed_does_not() {
     assert!(a != c, "another seed, another export");
 }
 
+/// The archive appears under its name only when complete: no temporary file is
+/// left beside it, a failed run leaves nothing, and zero pages is refused.
+#[test]
+fn the_archive_is_written_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.zip");
+    generate("xml", "12", "4", "3", &out);
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(names, vec!["x.zip".to_string()], "only the archive is left");
+    assert!(!entry_names(&out).is_empty());
+
+    // --out names a folder: an error naming it, and no file left anywhere.
+    let o = run(&[
+        "generate",
+        "--kind",
+        "html",
+        "--pages",
+        "5",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains(&*dir.path().to_string_lossy()),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "nothing added"
+    );
+
+    let zero = dir.path().join("zero.zip");
+    let o = run(&[
+        "generate",
+        "--kind",
+        "html",
+        "--pages",
+        "0",
+        "--out",
+        zero.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--pages must be at least 1"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!zero.exists());
+}
+
 #[test]
 fn html_export_has_the_real_layout_and_converts_without_errors() {
     let dir = tempfile::tempdir().unwrap();

@@ -22,6 +22,10 @@ pub fn run(
             return exit::USAGE;
         }
     };
+    if pages == 0 {
+        eprintln!("error: --pages must be at least 1 (an export has a home page)");
+        return exit::USAGE;
+    }
     let opts = GenOptions {
         kind,
         pages,
@@ -32,9 +36,10 @@ pub fn run(
     match generate(&opts) {
         Ok(s) => {
             out.say(&format!(
-                "wrote {}: {} pages (depth {}), {} attachments ({} bytes, {} duplicates), {} entries, {} bytes",
+                "wrote {}: {} {} (depth {}), {} attachments ({} bytes, {} duplicates), {} entries, {} bytes",
                 out_path.display(),
                 s.pages,
+                if s.pages == 1 { "page" } else { "pages" },
                 s.max_depth,
                 s.attachments,
                 s.attachment_bytes,

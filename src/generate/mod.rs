@@ -292,21 +292,40 @@ pub(crate) fn write_attachment(a: &PlanAttachment, out: &mut dyn Write) -> io::R
 }
 
 /// A zip being written with the options Confluence uses (deflate, fixed times so the
-/// output is reproducible).
+/// output is reproducible). It is written to a hidden temporary file beside the
+/// destination and renamed into place only when finished, so an interrupted or
+/// failed run never leaves a truncated zip under the requested name.
 pub(crate) struct Zipper {
-    zip: ZipWriter<BufWriter<File>>,
+    /// `None` once finished.
+    zip: Option<ZipWriter<BufWriter<File>>>,
+    /// The temporary file, removed on drop unless persisted by `finish`.
+    tmp: Option<tempfile::TempPath>,
     path: PathBuf,
     pub entries: usize,
 }
 
 impl Zipper {
     fn create(path: &Path) -> Result<Zipper, Error> {
-        let f = File::create(path).map_err(|e| Error::io(path, e))?;
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let file = tempfile::Builder::new()
+            .prefix(".cf2itglue-generate-")
+            .suffix(".part")
+            .tempfile_in(parent)
+            .map_err(|e| Error::io(path, e))?;
+        let (f, tmp) = file.into_parts();
         Ok(Zipper {
-            zip: ZipWriter::new(BufWriter::with_capacity(1 << 20, f)),
+            zip: Some(ZipWriter::new(BufWriter::with_capacity(1 << 20, f))),
+            tmp: Some(tmp),
             path: path.to_path_buf(),
             entries: 0,
         })
+    }
+
+    fn zip(&mut self) -> &mut ZipWriter<BufWriter<File>> {
+        self.zip.as_mut().expect("not finished")
     }
 
     fn options() -> SimpleFileOptions {
@@ -323,32 +342,48 @@ impl Zipper {
     pub fn start(&mut self, name: &str) -> Result<(), Error> {
         self.entries += 1;
         let path = self.path.clone();
-        self.zip
+        self.zip()
             .start_file(name, Self::options())
             .map_err(|e| Error::io(&path, io::Error::other(e)))
     }
 
     pub fn writer(&mut self) -> &mut dyn Write {
-        &mut self.zip
+        self.zip()
     }
 
     pub fn add(&mut self, name: &str, bytes: &[u8]) -> Result<(), Error> {
         self.start(name)?;
         let path = self.path.clone();
-        self.zip.write_all(bytes).map_err(|e| Error::io(&path, e))
+        self.zip().write_all(bytes).map_err(|e| Error::io(&path, e))
     }
 
     pub fn io(&self, e: io::Error) -> Error {
         Error::io(&self.path, e)
     }
 
-    fn finish(self) -> Result<(), Error> {
+    /// Finishes the archive and renames it to its destination.
+    fn finish(mut self) -> Result<(), Error> {
         let path = self.path.clone();
-        let mut w = self
-            .zip
+        let zip = self.zip.take().expect("finished once");
+        let mut w = zip
             .finish()
             .map_err(|e| Error::io(&path, io::Error::other(e)))?;
-        w.flush().map_err(|e| Error::io(&path, e))
+        w.flush().map_err(|e| Error::io(&path, e))?;
+        w.get_ref().sync_all().map_err(|e| Error::io(&path, e))?;
+        drop(w);
+        let tmp = self.tmp.take().expect("finished once");
+        tmp.persist(&path).map_err(|e| Error::io(&path, e.error))
+    }
+}
+
+impl Drop for Zipper {
+    /// An unfinished archive is abandoned: its temporary file is removed (by
+    /// `tmp`), and the zip writer is not dropped, because its drop would try to
+    /// finish the archive and print any error itself.
+    fn drop(&mut self) {
+        if let Some(zip) = self.zip.take() {
+            std::mem::forget(zip);
+        }
     }
 }
 
