@@ -91,7 +91,7 @@ for kind in $KINDS; do
     echo
     echo "== $kind: $(basename "$one") ($(stat -c %s "$one") bytes, $(unzip -Z1 "$one" | wc -l) entries)"
     echo "  throughput is archive bytes / wall s; cpu = user + sys; ratios: wall (cpu)"
-    row "" "wall s" "cpu s" "peak MB" ""
+    row "" "wall s" "cpu s" "peak MiB" ""
 
     rm -rf "$DIR/x"; mkdir "$DIR/x"
     read -r aw ac ar as < <(measure "$kind-unzip" unzip -q "$one" -d "$DIR/x")
