@@ -540,6 +540,7 @@ fn verify_finds_duplicates_missing_records_and_stale_links() {
     };
     // Someone creates a second "Network Overview" beside the first ...
     let fs01 = by_name(&d, "documents", "Network Overview")[0].clone();
+    let overview = id_of(&d, "documents", "Network Overview");
     send(
         reqwest::Method::POST,
         "/organizations/1001/relationships/documents".into(),
@@ -553,12 +554,13 @@ fn verify_finds_duplicates_missing_records_and_stale_links() {
         .header("x-api-key", "k")
         .send()
         .unwrap();
-    // ... and edits a body back to a link into the old wiki.
+    // ... and edits a body back to a link into the old wiki: the body of the
+    // document that now has a namesake, whose links must be checked all the same.
     let (sec, s) = d["objects"]["document-sections"]
         .as_object()
         .unwrap()
         .iter()
-        .next()
+        .find(|(_, s)| s["document-id"].as_u64() == Some(overview))
         .unwrap();
     let doc = s["document-id"].as_u64().unwrap();
     send(
