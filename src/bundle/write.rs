@@ -30,6 +30,17 @@ pub fn jsonl<T: Serialize>(records: &[T]) -> Vec<u8> {
     out
 }
 
+/// Writes one bundle file (creating its folder) and returns its blake3, for
+/// writers working in parallel that hand the hashes to a [`FileWriter`] after.
+pub fn write_hashed(root: &Path, rel: &str, bytes: &[u8]) -> Result<String, crate::Error> {
+    let full = root.join(rel);
+    if let Some(parent) = full.parent() {
+        fs::create_dir_all(parent).map_err(|e| crate::Error::io(parent, e))?;
+    }
+    fs::write(&full, bytes).map_err(|e| crate::Error::io(&full, e))?;
+    Ok(blake3::hash(bytes).to_hex().to_string())
+}
+
 /// Writes a bundle file and records its hash for the manifest.
 pub struct FileWriter<'a> {
     pub root: &'a Path,

@@ -316,17 +316,16 @@ impl Scrubber {
     }
 }
 
-/// [`Scrubber::scrub`] with a matcher built for this call (build one [`Scrubber`]
-/// to scrub many pages).
-pub fn scrub(blocks: &mut [Block], secrets: &[(String, String, String)]) -> usize {
-    Scrubber::new(secrets.to_vec()).scrub(blocks)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::classify::mapping::parse;
     use crate::model::{Row, Style, Table};
+
+    /// One scrub with a matcher built for it.
+    fn scrub(blocks: &mut [Block], secrets: &[(String, String, String)]) -> usize {
+        Scrubber::new(secrets.to_vec()).scrub(blocks)
+    }
 
     fn cell(text: &str, header: bool) -> Cell {
         let inl = Inline::Text(text.into());

@@ -528,7 +528,7 @@ fn credentials(rng: &mut Rng, s: &mut String) {
     for row in &t.rows {
         s.push_str("<tr>");
         for (i, cell) in row.iter().enumerate() {
-            if i == 3 {
+            if i == text::Credentials::URL {
                 let _ = write!(
                     s,
                     "<td class=\"confluenceTd\"><p><a href=\"{0}\" class=\"external-link\" rel=\"nofollow\">{0}</a></p></td>",

@@ -219,6 +219,9 @@ pub struct Credentials {
 }
 
 impl Credentials {
+    /// The column that holds the URL (written as a link).
+    pub const URL: usize = 3;
+
     pub fn new(rng: &mut Rng) -> Credentials {
         const CHARS: &[u8] =
             b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789!#%*+-=?@^_";

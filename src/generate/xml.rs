@@ -686,7 +686,7 @@ fn credentials(rng: &mut Rng, s: &mut String) {
     for row in &t.rows {
         s.push_str("<tr>");
         for (i, cell) in row.iter().enumerate() {
-            if i == 3 {
+            if i == text::Credentials::URL {
                 let _ = write!(s, "<td><p><a href=\"{0}\">{0}</a></p></td>", esc(cell));
             } else {
                 let _ = write!(s, "<td><p>{}</p></td>", esc(cell));

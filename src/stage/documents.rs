@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use super::attachments::Staged;
 use crate::Error;
-use crate::bundle::write::FileWriter;
+use crate::bundle::write::{FileWriter, write_hashed};
 use crate::bundle::{Document, DocumentSource};
 use crate::classify::Plan;
 use crate::model::{Finding, Page, PageKind, Space, Spill};
@@ -62,12 +62,7 @@ pub fn write(
             let scrubbed = plan.scrub(&d.space, &d.page_id, &mut body);
             let rendered = render_document(&d.name, &body.blocks, &ctx);
             let path = crate::bundle::keys::document_path(&d.space, &d.page_id);
-            let full = root.join(&path);
-            if let Some(parent) = full.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-            }
-            std::fs::write(&full, rendered.html.as_bytes()).map_err(|e| Error::io(&full, e))?;
-            let hash = blake3::hash(rendered.html.as_bytes()).to_hex().to_string();
+            let hash = write_hashed(&root, &path, rendered.html.as_bytes())?;
             let mut attachments: Vec<String> =
                 owned.get(d.key.as_str()).cloned().unwrap_or_default();
             attachments.sort();

@@ -334,12 +334,7 @@ fn convert_into(
         // aside and added to the manifest's list after.
         let hashes = std::sync::Mutex::new(Vec::new());
         let write_document = |rel: String, text: String| -> Result<(), Error> {
-            let full = tmp.join(&rel);
-            if let Some(parent) = full.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-            }
-            std::fs::write(&full, text.as_bytes()).map_err(|e| Error::io(&full, e))?;
-            let hash = blake3::hash(text.as_bytes()).to_hex().to_string();
+            let hash = bundle::write::write_hashed(tmp, &rel, text.as_bytes())?;
             hashes.lock().expect("no worker panicked").push((rel, hash));
             Ok(())
         };
