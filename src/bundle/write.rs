@@ -23,11 +23,35 @@ pub fn create_private(path: &Path) -> io::Result<fs::File> {
 /// Serializes records as JSON Lines (callers pass them sorted).
 pub fn jsonl<T: Serialize>(records: &[T]) -> Vec<u8> {
     let mut out = Vec::new();
-    for r in records {
-        serde_json::to_writer(&mut out, r).expect("records serialize");
-        out.push(b'\n');
-    }
+    write_jsonl(&mut out, records).expect("writing to memory does not fail");
     out
+}
+
+/// Writes records as JSON Lines to `w`, one at a time (no whole-file buffer).
+pub fn write_jsonl<T: Serialize>(w: &mut dyn Write, records: &[T]) -> io::Result<()> {
+    for r in records {
+        serde_json::to_writer(&mut *w, r).map_err(io::Error::other)?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// A writer that hashes what passes through it.
+struct Hashing<W> {
+    inner: W,
+    hasher: blake3::Hasher,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Writes one bundle file (creating its folder) and returns its blake3, for
@@ -64,17 +88,39 @@ impl<'a> FileWriter<'a> {
     }
 
     fn write_with(&mut self, rel: &str, bytes: &[u8], private: bool) -> io::Result<()> {
+        self.stream(rel, private, &mut |w| w.write_all(bytes))
+    }
+
+    /// Writes a bundle file as `fill` produces it, hashing on the way: a large
+    /// record file or report is never one buffer in memory. `private`: owner-only.
+    pub fn stream(
+        &mut self,
+        rel: &str,
+        private: bool,
+        fill: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<()> {
         let path = self.root.join(rel);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
-        let mut f = if private {
+        let f = if private {
             create_private(&path)?
         } else {
             fs::File::create(&path)?
         };
-        f.write_all(bytes)?;
-        self.record(rel, bytes);
+        let mut w = io::BufWriter::with_capacity(
+            64 * 1024,
+            Hashing {
+                inner: f,
+                hasher: blake3::Hasher::new(),
+            },
+        );
+        fill(&mut w)?;
+        let hashing = w.into_inner().map_err(|e| e.into_error())?;
+        self.hashes.insert(
+            rel.to_string(),
+            hashing.hasher.finalize().to_hex().to_string(),
+        );
         Ok(())
     }
 

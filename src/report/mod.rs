@@ -41,13 +41,19 @@ pub fn summary(findings: &[Finding]) -> BTreeMap<&'static str, usize> {
 
 /// report.json bytes (findings must be sorted).
 pub fn to_json(findings: &[Finding]) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_json(&mut out, findings).expect("writing to memory does not fail");
+    out
+}
+
+/// [`to_json`] written to `w` as it is serialized.
+pub fn write_json(w: &mut dyn std::io::Write, findings: &[Finding]) -> std::io::Result<()> {
     let report = Report {
         summary: summary(findings),
         findings,
     };
-    let mut out = serde_json::to_vec_pretty(&report).expect("report serializes");
-    out.push(b'\n');
-    out
+    serde_json::to_writer_pretty(&mut *w, &report).map_err(std::io::Error::other)?;
+    w.write_all(b"\n")
 }
 
 #[cfg(test)]

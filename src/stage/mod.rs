@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use crate::Error;
 use crate::archive::{Archive, Limits};
 use crate::bundle::manifest::{Generator, SourceInfo, SpaceInfo};
-use crate::bundle::write::{FileWriter, jsonl};
+use crate::bundle::write::{FileWriter, write_jsonl};
 use crate::bundle::{self, Manifest, Records};
 use crate::classify;
 use crate::model::{Finding, Space, Spill};
@@ -252,37 +252,54 @@ fn convert_into(
 
     let io = |e| Error::io(tmp, e);
     writer
-        .write("organizations.jsonl", &jsonl(&records.organizations))
+        .stream("organizations.jsonl", false, &mut |w| {
+            write_jsonl(w, &records.organizations)
+        })
         .map_err(io)?;
     writer
-        .write("folders.jsonl", &jsonl(&records.folders))
+        .stream("folders.jsonl", false, &mut |w| {
+            write_jsonl(w, &records.folders)
+        })
         .map_err(io)?;
     writer
-        .write("documents.jsonl", &jsonl(&records.documents))
+        .stream("documents.jsonl", false, &mut |w| {
+            write_jsonl(w, &records.documents)
+        })
         .map_err(io)?;
     writer
-        .write("attachments.jsonl", &jsonl(&records.attachments))
+        .stream("attachments.jsonl", false, &mut |w| {
+            write_jsonl(w, &records.attachments)
+        })
         .map_err(io)?;
     writer
-        .write(
-            "flexible_asset_types.jsonl",
-            &jsonl(&records.flexible_asset_types),
-        )
+        .stream("flexible_asset_types.jsonl", false, &mut |w| {
+            write_jsonl(w, &records.flexible_asset_types)
+        })
         .map_err(io)?;
     writer
-        .write("flexible_assets.jsonl", &jsonl(&records.flexible_assets))
+        .stream("flexible_assets.jsonl", false, &mut |w| {
+            write_jsonl(w, &records.flexible_assets)
+        })
         .map_err(io)?;
     writer
-        .write("configurations.jsonl", &jsonl(&records.configurations))
+        .stream("configurations.jsonl", false, &mut |w| {
+            write_jsonl(w, &records.configurations)
+        })
         .map_err(io)?;
     writer
-        .write("contacts.jsonl", &jsonl(&records.contacts))
+        .stream("contacts.jsonl", false, &mut |w| {
+            write_jsonl(w, &records.contacts)
+        })
         .map_err(io)?;
     writer
-        .write_private("passwords.jsonl", &jsonl(&records.passwords))
+        .stream("passwords.jsonl", true, &mut |w| {
+            write_jsonl(w, &records.passwords)
+        })
         .map_err(io)?;
     writer
-        .write("related_items.jsonl", &jsonl(&records.related_items))
+        .stream("related_items.jsonl", false, &mut |w| {
+            write_jsonl(w, &records.related_items)
+        })
         .map_err(io)?;
 
     let mut counts = BTreeMap::new();
@@ -315,7 +332,9 @@ fn convert_into(
     counts.insert("findings".to_string(), findings.len() as u64);
 
     writer
-        .write("report.json", &crate::report::to_json(&findings))
+        .stream("report.json", false, &mut |w| {
+            crate::report::write_json(w, &findings)
+        })
         .map_err(io)?;
     let title = format!(
         "cf2itglue report: {}",
