@@ -24,7 +24,7 @@ pub fn tree(idx: &Index, org: &Organization) -> String {
         Some(org),
         "documents",
         &format!("{} \u{2013} Documents", org.name),
-        &m,
+        m,
     )
 }
 
@@ -122,7 +122,7 @@ pub fn page_html(idx: &Index, doc: &Document, html: &str) -> String {
         m.push_str("</ul></div>\n");
     }
     let org = idx.orgs.get(doc.org.as_str()).copied();
-    page(idx, &path, org, "documents", &doc.name, &m)
+    page(idx, &path, org, "documents", &doc.name, m)
 }
 
 /// The inside of `<body>` of a staged document (the whole text if it has none).

@@ -53,9 +53,9 @@ pub fn page(
     org: Option<&Organization>,
     active: &str,
     title: &str,
-    main: &str,
+    mut main: String,
 ) -> String {
-    let mut h = String::with_capacity(main.len() + 4096);
+    let mut h = String::with_capacity(4096);
     h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
     escape_text(title, &mut h);
     h.push_str(" \u{2013} preview</title>\n<link rel=\"stylesheet\" href=\"");
@@ -73,9 +73,11 @@ pub fn page(
         sidebar(idx, path, org, active, &mut h);
     }
     h.push_str("<main>\n");
-    h.push_str(main);
-    h.push_str("</main>\n</div>\n</body>\n</html>\n");
-    h
+    // The shell goes in front of the content, in the content's own buffer: a
+    // list page of tens of thousands of rows is never held twice.
+    main.insert_str(0, &h);
+    main.push_str("</main>\n</div>\n</body>\n</html>\n");
+    main
 }
 
 fn sidebar(idx: &Index, path: &str, org: &Organization, active: &str, h: &mut String) {
@@ -167,7 +169,7 @@ pub fn site_index(idx: &Index) -> String {
         let _ = writeln!(m, "</td><td>{docs}</td><td>{folders}</td></tr>");
     }
     m.push_str("</table>\n");
-    page(idx, &path, None, "", "Organizations", &m)
+    page(idx, &path, None, "", "Organizations", m)
 }
 
 /// The findings box at the top of a document (nothing when there are none).

@@ -105,7 +105,7 @@ pub fn overview(idx: &Index, org: &Organization) -> String {
         .count();
     m.push_str(&count(with_findings, "Documents with findings"));
     m.push_str("</table></div>\n");
-    page(idx, &path, Some(org), "index", &org.name, &m)
+    page(idx, &path, Some(org), "index", &org.name, m)
 }
 
 fn is_secret_field(fields: Option<&Vec<FieldDef>>, name: &str) -> bool {
@@ -258,7 +258,7 @@ pub fn flexible_assets(idx: &Index, org: &Organization) -> String {
         Some(org),
         "flexible-assets",
         &format!("{} \u{2013} Flexible Assets", org.name),
-        &m,
+        m,
     )
 }
 
@@ -302,7 +302,7 @@ pub fn configurations(idx: &Index, org: &Organization) -> String {
         Some(org),
         "configurations",
         &format!("{} \u{2013} Configurations", org.name),
-        &m,
+        m,
     )
 }
 
@@ -356,7 +356,7 @@ pub fn contacts(idx: &Index, org: &Organization) -> String {
         Some(org),
         "contacts",
         &format!("{} \u{2013} Contacts", org.name),
-        &m,
+        m,
     )
 }
 
@@ -432,6 +432,6 @@ pub fn passwords(idx: &Index, org: &Organization) -> String {
         Some(org),
         "passwords",
         &format!("{} \u{2013} Passwords", org.name),
-        &m,
+        m,
     )
 }

@@ -211,6 +211,23 @@ fn convert_into(
     let mut writer = FileWriter::new(tmp);
     let documents = documents::write(&spaces, &spill, &plan, &staged, &mut writer, &mut findings)?;
 
+    // What the rest needs of the export is its name and size: the pages, the
+    // archives' indexes and the link tables (a large share of what convert holds
+    // on a big export) are freed here, before the records, report and preview.
+    let title = format!(
+        "cf2itglue report: {}",
+        spaces
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let pages: usize = spaces.iter().map(|s| s.pages.len()).sum();
+    drop(spaces);
+    drop(archives);
+    drop(resolution);
+    drop(spill);
+
     progress("writing records and the report");
 
     // The plan's records move into the bundle's (a large export holds tens of
@@ -247,6 +264,7 @@ fn convert_into(
             }
         }
     }
+    drop(plan);
     crate::report::sort(&mut findings);
     findings.dedup();
 
@@ -336,15 +354,6 @@ fn convert_into(
             crate::report::write_json(w, &findings)
         })
         .map_err(io)?;
-    let title = format!(
-        "cf2itglue report: {}",
-        spaces
-            .iter()
-            .map(|s| s.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let pages: usize = spaces.iter().map(|s| s.pages.len()).sum();
     if opts.preview {
         progress("writing the preview");
         let body = |rel: &str| std::fs::read_to_string(tmp.join(rel));
