@@ -150,6 +150,12 @@ pub fn classify(
     let detect_pw = PwColumns::new(m.detect.passwords.columns.as_ref().map(|c| c.get_ref()));
     let detect_ct = ContactColumns::new(m.detect.contacts.columns.as_ref().map(|c| c.get_ref()));
     let mut links_of: HashMap<PageKey, Vec<PageKey>> = HashMap::new();
+    // Links become related items only where one end is a record (a flexible asset
+    // or a configuration): a mapping that makes none needs no page's links, which
+    // on a large export are a few dozen bytes per link held until the end.
+    let record_maker = |k: Make| matches!(k, Make::FlexibleAsset | Make::Configuration);
+    let links_needed = m.rule.iter().any(|r| record_maker(r.get_ref().make))
+        || record_maker(m.detect.key_value.make);
     let mut record_of: HashMap<PageKey, String> = HashMap::new();
     let mut fa_type_of: HashMap<PageKey, String> = HashMap::new();
     let mut pending: Vec<PendingTags> = Vec::new();
@@ -507,7 +513,9 @@ pub fn classify(
                         }
                     }
                 }
-                links_of.insert(pk.clone(), page_links(body));
+                if links_needed {
+                    links_of.insert(pk.clone(), page_links(body));
+                }
             }
             if dec.document && page_has_content(page, body.as_ref()) {
                 becomes.insert(0, "document".into());

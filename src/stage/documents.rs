@@ -13,11 +13,10 @@ use crate::classify::Plan;
 use crate::model::{Finding, Page, PageKind, Space, Spill};
 use crate::render::{RenderContext, render_document};
 
-/// One written document: its record, where its HTML went, that file's hash, and
-/// the finding for any secret scrubbed from its body.
+/// One written document: its record (`doc.content` is where its HTML went),
+/// that file's hash, and the finding for any secret scrubbed from its body.
 struct Written {
     doc: Document,
-    path: String,
     hash: String,
     scrubbed: Option<Finding>,
 }
@@ -73,7 +72,7 @@ pub fn write(
                 name: d.name.clone(),
                 folder: d.folder.clone(),
                 position: d.position,
-                content: path.clone(),
+                content: path,
                 images: rendered.images.into_iter().collect(),
                 attachments,
                 links: rendered.links.into_iter().filter(|l| l != &d.key).collect(),
@@ -98,23 +97,24 @@ pub fn write(
             };
             Ok(Written {
                 doc,
-                path,
                 hash,
                 scrubbed,
             })
         })
         .collect();
-    let mut docs = Vec::with_capacity(results.len());
-    for r in results {
-        let Written {
-            doc,
-            path,
-            hash,
-            scrubbed,
-        } = r?;
-        writer.hashes.insert(path, hash);
-        findings.extend(scrubbed);
-        docs.push(doc);
-    }
-    Ok(docs)
+    // Mapped in place (the records reuse the results' allocation): a large
+    // export's documents are not held twice.
+    results
+        .into_iter()
+        .map(|r| {
+            let Written {
+                doc,
+                hash,
+                scrubbed,
+            } = r?;
+            writer.hashes.insert(doc.content.clone(), hash);
+            findings.extend(scrubbed);
+            Ok(doc)
+        })
+        .collect()
 }
