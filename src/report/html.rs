@@ -55,7 +55,17 @@ details table{border-top:1px solid #dde3ea}
 code{font-size:12px}
 ";
 
+/// The whole page in memory (tests, small runs); convert streams it with
+/// [`render_to`].
 pub fn render(input: &Input) -> String {
+    let mut out = Vec::new();
+    render_to(input, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("the report is built from strings")
+}
+
+/// Writes the page to `out` as it is made: the findings (most of a large run's
+/// report, tens of MB on an export of 40,000 pages) go out a few rows at a time.
+pub fn render_to(input: &Input, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let idx = Index::new(input.records, input.findings);
     let links = Links {
         idx: &idx,
@@ -78,10 +88,13 @@ pub fn render(input: &Input) -> String {
     manual_work(&links, &work, &mut h);
     became_chart(input, &mut h);
     totals(input, &idx, &mut h);
-    findings(input, &links, &mut h);
+    findings(input, &links, &mut h, out)?;
     h.push_str("</main>\n</body>\n</html>\n");
-    h
+    out.write_all(h.as_bytes())
 }
+
+/// How much of the page is held before it is written out.
+const CHUNK: usize = 64 * 1024;
 
 /// Where the report links a record key to.
 struct Links<'a, 'b> {
@@ -414,7 +427,12 @@ fn sev_name(s: Severity) -> &'static str {
     }
 }
 
-fn findings(input: &Input, links: &Links, h: &mut String) {
+fn findings(
+    input: &Input,
+    links: &Links,
+    h: &mut String,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let mut by_code: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
     for f in input.findings {
         by_code.entry(f.code.as_str()).or_default().push(f);
@@ -426,7 +444,7 @@ fn findings(input: &Input, links: &Links, h: &mut String) {
     );
     if by_code.is_empty() {
         h.push_str("<p class=\"card\">No findings.</p>\n");
-        return;
+        return Ok(());
     }
     // Most severe codes first, then the most frequent.
     let mut codes: Vec<(&str, Vec<&Finding>)> = by_code.into_iter().collect();
@@ -474,7 +492,12 @@ fn findings(input: &Input, links: &Links, h: &mut String) {
             h.push_str("</td><td>");
             escape_text(&f.message, h);
             h.push_str("</td></tr>\n");
+            if h.len() >= CHUNK {
+                out.write_all(h.as_bytes())?;
+                h.clear();
+            }
         }
         h.push_str("</table>\n</details>\n");
     }
+    Ok(())
 }

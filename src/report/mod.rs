@@ -10,7 +10,9 @@ use serde::Serialize;
 
 use crate::model::Finding;
 
-pub use html::{Input as HtmlInput, OPEN_GROUP_MAX, WORK_SHOWN, render as render_html};
+pub use html::{
+    Input as HtmlInput, OPEN_GROUP_MAX, WORK_SHOWN, render as render_html, render_to as write_html,
+};
 
 #[derive(Debug, Serialize)]
 pub struct Report<'a> {

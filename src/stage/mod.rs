@@ -209,7 +209,16 @@ fn convert_into(
 
     progress("writing documents");
     let mut writer = FileWriter::new(tmp);
-    let documents = documents::write(&spaces, &spill, &plan, &staged, &mut writer, &mut findings)?;
+    let doc_plans = std::mem::take(&mut plan.documents);
+    let documents = documents::write(
+        &mut spaces,
+        &spill,
+        doc_plans,
+        &plan,
+        &staged,
+        &mut writer,
+        &mut findings,
+    )?;
 
     // What the rest needs of the export is its name and size: the pages, the
     // archives' indexes and the link tables (a large share of what convert holds
@@ -244,7 +253,6 @@ fn convert_into(
         passwords: std::mem::take(&mut plan.passwords),
         related_items: std::mem::take(&mut plan.related_items),
     };
-    plan.documents = Vec::new();
     sort_records(&mut records);
     if opts.redact {
         redact(&mut records);
@@ -385,12 +393,12 @@ fn convert_into(
         preview: opts.preview,
     };
     writer
-        .write(
-            "report.html",
-            crate::report::render_html(&report).as_bytes(),
-        )
+        .stream("report.html", false, &mut |w| {
+            crate::report::write_html(&report, w)
+        })
         .map_err(io)?;
 
+    drop(records);
     let manifest = Manifest {
         format: bundle::FORMAT.into(),
         format_version: bundle::FORMAT_VERSION,
@@ -401,12 +409,18 @@ fn convert_into(
         sources,
         mapping: mapping_info,
         counts: counts.clone(),
-        files: writer.hashes.clone(),
+        files: std::mem::take(&mut writer.hashes),
         redacted: opts.redact,
     };
-    let mut bytes = serde_json::to_vec_pretty(&manifest).expect("manifest serializes");
-    bytes.push(b'\n');
-    std::fs::write(tmp.join("manifest.json"), bytes).map_err(io)?;
+    // Streamed: it lists every file of the bundle (MBs on a large export).
+    let write_manifest = || -> std::io::Result<()> {
+        use std::io::Write as _;
+        let mut w = std::io::BufWriter::new(std::fs::File::create(tmp.join("manifest.json"))?);
+        serde_json::to_writer_pretty(&mut w, &manifest)?;
+        w.write_all(b"\n")?;
+        w.flush()
+    };
+    write_manifest().map_err(io)?;
 
     let summary_findings = crate::report::summary(&findings);
     Ok(Summary {
