@@ -18,7 +18,8 @@ use crate::render::{RenderContext, render_document};
 struct Written {
     doc: Document,
     hash: String,
-    scrubbed: Option<Finding>,
+    /// Boxed: few documents have one, and every result holds the field.
+    scrubbed: Option<Box<Finding>>,
 }
 
 /// What a document's record takes from its page, moved out of the page: the
@@ -166,7 +167,7 @@ pub fn write(
             Ok(Written {
                 doc,
                 hash,
-                scrubbed,
+                scrubbed: scrubbed.map(Box::new),
             })
         })
         .collect();
@@ -181,7 +182,7 @@ pub fn write(
                 scrubbed,
             } = r?;
             writer.hashes.insert(doc.content.clone(), hash);
-            findings.extend(scrubbed);
+            findings.extend(scrubbed.map(|f| *f));
             Ok(doc)
         })
         .collect()

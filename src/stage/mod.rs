@@ -209,6 +209,12 @@ fn convert_into(
 
     progress("writing documents");
     let mut writer = FileWriter::new(tmp);
+    // The attachments are staged and comments are in the bodies: the pages'
+    // lists of them are not needed again.
+    for page in spaces.iter_mut().flat_map(|s| s.pages.iter_mut()) {
+        page.attachments = Vec::new();
+        page.comments = Vec::new();
+    }
     let doc_plans = std::mem::take(&mut plan.documents);
     let documents = documents::write(
         &mut spaces,
