@@ -191,14 +191,20 @@ pub fn extract(
 /// ~45 MB, and twice that while built; this takes ~3 bytes of filter and one map
 /// entry per secret.
 pub struct Scrubber {
-    /// (value, record key, record name).
-    secrets: Vec<(String, String, String)>,
+    /// Every secret's value, record key and record name, one after another (one
+    /// buffer rather than three strings per secret: a large export has tens of
+    /// thousands of secrets, and this lives as long as the plan).
+    text: String,
+    /// Per secret: where its value, key and name start in `text`, and where its
+    /// name ends.
+    spans: Vec<[u32; 4]>,
     /// Bits indexed by [`Scrubber::slot`] of a secret's first four bytes.
     filter: Vec<u64>,
     /// log2 of the filter's size in bits.
     bits: u32,
-    /// First four bytes → the secrets that start with them, longest first.
-    by_prefix: std::collections::HashMap<u32, Vec<u32>>,
+    /// (first four bytes, secret) sorted by prefix, then longest secret first,
+    /// then the order given: looked up only where the filter passes.
+    by_prefix: Vec<(u32, u32)>,
 }
 
 /// Bytes of a secret's start that index it; the caller keeps only secrets of six
@@ -208,7 +214,7 @@ const PREFIX: usize = 4;
 /// Never shows a secret: only how many there are.
 impl std::fmt::Debug for Scrubber {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Scrubber({} secrets)", self.secrets.len())
+        write!(f, "Scrubber({} secrets)", self.spans.len())
     }
 }
 
@@ -230,26 +236,56 @@ impl Scrubber {
             .trailing_zeros()
             .clamp(12, 24);
         let mut filter = vec![0u64; (1usize << bits) / 64];
-        let mut by_prefix: std::collections::HashMap<u32, Vec<u32>> = Default::default();
-        for (i, (v, _, _)) in secrets.iter().enumerate() {
-            let Some(k) = prefix(v.as_bytes(), 0) else {
+        let size: usize = secrets
+            .iter()
+            .map(|(v, k, n)| v.len() + k.len() + n.len())
+            .sum();
+        let offset = |n: usize| u32::try_from(n).expect("secrets take under 4 GiB");
+        let mut text = String::with_capacity(size);
+        let mut spans = Vec::with_capacity(secrets.len());
+        let mut by_prefix = Vec::new();
+        for (i, (v, k, n)) in secrets.into_iter().enumerate() {
+            let start = offset(text.len());
+            text.push_str(&v);
+            let key = offset(text.len());
+            text.push_str(&k);
+            let name = offset(text.len());
+            text.push_str(&n);
+            spans.push([start, key, name, offset(text.len())]);
+            let Some(p) = prefix(v.as_bytes(), 0) else {
                 continue;
             };
-            let slot = Scrubber::slot(k, bits);
+            let slot = Scrubber::slot(p, bits);
             filter[slot / 64] |= 1 << (slot % 64);
-            by_prefix.entry(k).or_default().push(i as u32);
+            by_prefix.push((p, i as u32));
         }
-        for list in by_prefix.values_mut() {
-            // Longest first; among equal values, the first given.
-            list.sort_by_key(|&i| (std::cmp::Reverse(secrets[i as usize].0.len()), i));
-            list.shrink_to_fit();
-        }
+        // By prefix; within one, longest first and, among equal values, the first given.
+        let len = |i: u32| {
+            let [v, k, _, _] = spans[i as usize];
+            k - v
+        };
+        by_prefix.sort_by_key(|&(p, i)| (p, std::cmp::Reverse(len(i)), i));
         Scrubber {
-            secrets,
+            text,
+            spans,
             filter,
             bits,
             by_prefix,
         }
+    }
+
+    fn value(&self, i: usize) -> &str {
+        let [v, k, _, _] = self.spans[i];
+        &self.text[v as usize..k as usize]
+    }
+
+    /// A secret's (record key, record name).
+    fn record(&self, i: usize) -> (&str, &str) {
+        let [_, k, n, end] = self.spans[i];
+        (
+            &self.text[k as usize..n as usize],
+            &self.text[n as usize..end as usize],
+        )
     }
 
     fn slot(prefix: u32, bits: u32) -> usize {
@@ -269,11 +305,10 @@ impl Scrubber {
             if self.filter[slot / 64] & (1 << (slot % 64)) == 0 {
                 continue;
             }
-            let Some(list) = self.by_prefix.get(&k) else {
-                continue;
-            };
-            for &s in list {
-                let v = self.secrets[s as usize].0.as_bytes();
+            let first = self.by_prefix.partition_point(|&(p, _)| p < k);
+            let same = self.by_prefix[first..].iter().take_while(|&&(p, _)| p == k);
+            for &(_, s) in same {
+                let v = self.value(s as usize).as_bytes();
                 if b[i..].starts_with(v) {
                     // A secret is a whole UTF-8 string: starting and ending with
                     // it keeps both ends on character boundaries.
@@ -286,7 +321,7 @@ impl Scrubber {
 
     /// True when there is nothing to scrub.
     pub fn is_empty(&self) -> bool {
-        self.secrets.is_empty()
+        self.spans.is_empty()
     }
 
     /// Replaces every copy in `text`, each secret by `with(name)`; returns how
@@ -296,7 +331,7 @@ impl Scrubber {
         let mut out = String::new();
         let mut last = 0;
         while let Some((start, end, s)) = self.find_at(text, last) {
-            let (_, _, name) = &self.secrets[s];
+            let (_, name) = self.record(s);
             found.insert(s);
             out.push_str(&text[last..start]);
             out.push_str(&with(name));
@@ -356,10 +391,10 @@ impl Scrubber {
             match &mut inlines[i] {
                 Inline::Text(t) => {
                     if let Some((start, end, s)) = self.find_at(t, 0) {
-                        let (_, key, name) = &self.secrets[s];
+                        let (key, name) = self.record(s);
                         let (before, after) = (t[..start].to_string(), t[end..].to_string());
                         let r = Inline::RecordRef {
-                            key: key.clone(),
+                            key: key.to_string(),
                             text: ref_text(name),
                         };
                         inlines.splice(i..=i, [Inline::Text(before), r, Inline::Text(after)]);
