@@ -97,6 +97,14 @@ fn a_file_that_is_not_a_zip() {
 }
 
 #[test]
+fn a_zero_byte_zip_is_called_empty() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("x.zip");
+    fs::write(&input, "").unwrap();
+    refuses(&input, tmp.path(), "the file is empty (0 bytes)");
+}
+
+#[test]
 fn a_missing_input_is_a_plain_error() {
     let tmp = tempfile::tempdir().unwrap();
     let input = tmp.path().join("nope.zip");

@@ -352,3 +352,59 @@ fn refuses_a_non_empty_out_without_force() {
     assert!(stderr(&o).contains("--force"));
     assert_eq!(fs::read_to_string(out.join("keep.txt")).unwrap(), "mine");
 }
+
+#[test]
+fn a_damaged_page_file_is_unreadable_not_missing() {
+    // The sample zipped without compression, then one byte of one page's HTML
+    // changed in place: the entry is there, but its checksum no longer matches.
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("damaged.zip");
+    let mut zip = zip::ZipWriter::new(fs::File::create(&input).unwrap());
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let page = "DC01-Build-Notes_98324.html";
+    let mut names: Vec<_> = walkdir::WalkDir::new(sample())
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    names.sort();
+    for path in &names {
+        let rel = path.strip_prefix(sample()).unwrap().to_string_lossy();
+        zip.start_file(format!("ACME/{}", rel.replace('\\', "/")), opts)
+            .unwrap();
+        std::io::Write::write_all(&mut zip, &fs::read(path).unwrap()).unwrap();
+    }
+    zip.finish().unwrap();
+    let html = fs::read(sample().join(page)).unwrap();
+    let mut bytes = fs::read(&input).unwrap();
+    let at = bytes
+        .windows(html.len())
+        .position(|w| w == html.as_slice())
+        .expect("a stored entry holds the page's bytes as they are");
+    bytes[at + html.len() / 2] ^= 0x20;
+    fs::write(&input, bytes).unwrap();
+
+    let out = tmp.path().join("bundle");
+    let o = run(&[
+        "convert",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let f = findings(&out);
+    let about_page: Vec<&Value> = f
+        .iter()
+        .filter(|x| x["entry"].as_str().is_some_and(|e| e.ends_with(page)))
+        .collect();
+    assert_eq!(
+        about_page.len(),
+        1,
+        "one finding for the file: {about_page:#?}"
+    );
+    assert_eq!(about_page[0]["code"], "page-unreadable");
+    assert!(!f.iter().any(|x| x["code"] == "page-missing"), "{f:#?}");
+}

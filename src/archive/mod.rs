@@ -266,10 +266,16 @@ fn open_zip(
     findings: &mut Vec<Finding>,
 ) -> Result<(Zip, BTreeMap<String, Entry>), Error> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let empty = file.metadata().map(|m| m.len() == 0).unwrap_or(false);
     let shared = SharedFile::new(file).map_err(|e| Error::io(path, e))?;
     let zip = zip::ZipArchive::new(shared).map_err(|e| Error::BadArchive {
         path: path.to_path_buf(),
-        reason: format!("not a readable zip archive ({e}); is the file complete?"),
+        reason: if empty {
+            "the file is empty (0 bytes), not a zip archive; was the export's download cut short?"
+                .to_string()
+        } else {
+            format!("not a readable zip archive ({e}); is the file complete?")
+        },
     })?;
     if zip.len() > limits.max_entries {
         check_totals(path, zip.len(), 0, limits)?;

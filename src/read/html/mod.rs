@@ -7,7 +7,7 @@ pub mod links;
 mod macros;
 pub mod page;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use percent_encoding::percent_decode_str;
 use rayon::prelude::*;
@@ -90,19 +90,23 @@ pub fn read(archive: &Archive, spill: Option<&Spill>) -> Result<Export, Error> {
         .collect();
 
     let mut by_id: BTreeMap<String, (String, PageFile)> = BTreeMap::new();
+    let mut unreadable = HashSet::new();
     for (file, id, result) in parsed {
         match result {
             Ok(p) => {
                 by_id.insert(id, (file, p));
             }
-            Err(e) => findings.push(
-                Finding::new(
-                    Code::PageUnreadable,
-                    format!("page file cannot be read: {e}"),
+            Err(e) => {
+                unreadable.insert(id.clone());
+                findings.push(
+                    Finding::new(
+                        Code::PageUnreadable,
+                        format!("page file cannot be read: {e}"),
+                    )
+                    .on_page(&key, &id)
+                    .entry(file),
                 )
-                .on_page(&key, &id)
-                .entry(file),
-            ),
+            }
         }
     }
 
@@ -116,6 +120,7 @@ pub fn read(archive: &Archive, spill: Option<&Spill>) -> Result<Export, Error> {
         space: &mut space,
         files: &mut by_id,
         findings: &mut findings,
+        unreadable: &unreadable,
         placed: BTreeSet::new(),
         titles: HashMap::new(),
     };
@@ -150,6 +155,8 @@ struct TreeBuilder<'a> {
     space: &'a mut Space,
     files: &'a mut BTreeMap<String, (String, PageFile)>,
     findings: &'a mut Vec<Finding>,
+    /// Pages whose file is there but could not be read (already reported).
+    unreadable: &'a HashSet<String>,
     placed: BTreeSet<String>,
     titles: HashMap<String, String>,
 }
@@ -172,7 +179,9 @@ impl TreeBuilder<'_> {
                 self.space
                     .missing_pages
                     .insert(node.id.clone(), node.title.clone());
-                self.findings.push(
+                // A file that is there but damaged has its own finding.
+                if !self.unreadable.contains(&node.id) {
+                    self.findings.push(
                     Finding::new(
                         Code::PageMissing,
                         format!(
@@ -182,7 +191,8 @@ impl TreeBuilder<'_> {
                     )
                     .entry(node.file.clone())
                     .detail(node.id.clone()),
-                );
+                    );
+                }
                 // Its children cannot hang from it: they go to its parent.
                 for child in &node.children {
                     let pos = self.next_position(parent);
