@@ -359,24 +359,13 @@ fn a_damaged_page_file_is_unreadable_not_missing() {
     // changed in place: the entry is there, but its checksum no longer matches.
     let tmp = tempfile::tempdir().unwrap();
     let input = tmp.path().join("damaged.zip");
-    let mut zip = zip::ZipWriter::new(fs::File::create(&input).unwrap());
-    let opts =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     let page = "DC01-Build-Notes_98324.html";
-    let mut names: Vec<_> = walkdir::WalkDir::new(sample())
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.path().to_path_buf())
-        .collect();
-    names.sort();
-    for path in &names {
-        let rel = path.strip_prefix(sample()).unwrap().to_string_lossy();
-        zip.start_file(format!("ACME/{}", rel.replace('\\', "/")), opts)
-            .unwrap();
-        std::io::Write::write_all(&mut zip, &fs::read(path).unwrap()).unwrap();
-    }
-    zip.finish().unwrap();
+    zip_dir_with(
+        &sample(),
+        Some("ACME"),
+        &input,
+        zip::CompressionMethod::Stored,
+    );
     let html = fs::read(sample().join(page)).unwrap();
     let mut bytes = fs::read(&input).unwrap();
     let at = bytes
@@ -387,13 +376,7 @@ fn a_damaged_page_file_is_unreadable_not_missing() {
     fs::write(&input, bytes).unwrap();
 
     let out = tmp.path().join("bundle");
-    let o = run(&[
-        "convert",
-        input.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ]);
+    let o = try_convert(&input, &out);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     let f = findings(&out);
     let about_page: Vec<&Value> = f

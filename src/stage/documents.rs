@@ -25,6 +25,7 @@ struct Written {
 /// What a document's record takes from its page, moved out of the page: the
 /// pages are dropped once the documents are written, and on a large export a copy
 /// of each page's metadata beside its record added to the peak.
+#[derive(Clone)]
 struct PageMeta {
     title: String,
     created: Option<String>,
@@ -43,17 +44,6 @@ impl PageMeta {
             author: page.author.take(),
             labels: std::mem::take(&mut page.labels),
             file: page.file.take(),
-        }
-    }
-
-    fn copy(&self) -> PageMeta {
-        PageMeta {
-            title: self.title.clone(),
-            created: self.created.clone(),
-            modified: self.modified.clone(),
-            author: self.author.clone(),
-            labels: self.labels.clone(),
-            file: self.file.clone(),
         }
     }
 }
@@ -92,7 +82,7 @@ pub fn write(
     for (i, &(si, pi)) in at.iter().enumerate() {
         // One document per page; were there two, the second copies the first's.
         let meta = match taken.get(&(si, pi)) {
-            Some(&first) => metas[first].copy(),
+            Some(&first) => metas[first].clone(),
             None => {
                 taken.insert((si, pi), i);
                 PageMeta::take(&mut spaces[si].pages[pi])

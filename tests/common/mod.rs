@@ -41,10 +41,15 @@ pub fn stderr(o: &Output) -> String {
 
 /// Zips a folder (entries sorted, under an optional top folder).
 pub fn zip_dir(dir: &Path, top: Option<&str>, dest: &Path) {
+    zip_dir_with(dir, top, dest, zip::CompressionMethod::Deflated);
+}
+
+/// [`zip_dir`] with the entries compressed by `method` (`Stored` keeps each
+/// file's bytes as they are inside the zip).
+pub fn zip_dir_with(dir: &Path, top: Option<&str>, dest: &Path, method: zip::CompressionMethod) {
     let file = fs::File::create(dest).unwrap();
     let mut zip = zip::ZipWriter::new(file);
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
+    let opts = zip::write::SimpleFileOptions::default().compression_method(method);
     let mut entries: Vec<_> = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
@@ -102,15 +107,20 @@ pub fn findings(bundle: &Path) -> Vec<serde_json::Value> {
     r["findings"].as_array().unwrap().clone()
 }
 
-/// Converts `export` into `out` and asserts success.
-pub fn convert(export: &Path, out: &Path) -> Output {
-    let o = run(&[
+/// Runs `convert --quiet` of `export` into `out`, whatever its outcome.
+pub fn try_convert(export: &Path, out: &Path) -> Output {
+    run(&[
         "convert",
         export.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
         "--quiet",
-    ]);
+    ])
+}
+
+/// Converts `export` into `out` and asserts success.
+pub fn convert(export: &Path, out: &Path) -> Output {
+    let o = try_convert(export, out);
     assert!(o.status.success(), "convert failed: {}", stderr(&o));
     o
 }
